@@ -1,0 +1,114 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { copyProject } from "./helpers/project-copy";
+import { EXAMPLE_SOURCE, exampleConfig, synthApp, withSetting } from "./helpers/synth";
+
+/** Runs the app as `npm run synth` does, in a project copy. */
+function runApp(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ["scripts/run-app.js", ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...withoutOutdir(process.env), ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function withoutOutdir(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { CDKTF_OUTDIR: _ignored, ...rest } = env;
+  return rest;
+}
+
+function treeContents(dir: string): Record<string, string> {
+  const contents: Record<string, string> = {};
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else contents[path.relative(dir, full)] = readFileSync(full, "utf8");
+    }
+  };
+  walk(dir);
+  return contents;
+}
+
+describe("synthesized output", () => {
+  it("is byte-identical across two synths of the same config", async () => {
+    const config = await exampleConfig();
+    const first = synthApp(config);
+    const second = synthApp(config);
+    expect([...first.files.keys()].sort()).toEqual(["manifest.json", "stacks/data-production/cdk.tf.json", "stacks/main-production/cdk.tf.json"]);
+    expect(Object.fromEntries(second.files)).toEqual(Object.fromEntries(first.files));
+  });
+
+  it("contains no absolute machine path", async () => {
+    const result = synthApp(await exampleConfig());
+    for (const [file, content] of result.files) {
+      expect({ file, hasRoot: content.includes(result.root) }).toEqual({ file, hasRoot: false });
+      expect({ file, absolute: content.match(/"\/(?:tmp|work|home|root|Users|var)\//g) }).toEqual({ file, absolute: null });
+    }
+  });
+});
+
+describe("npm run synth", () => {
+  it("writes every stack from the shipped example when no terraform.tfvars exists", () => {
+    const dir = copyProject();
+    const result = runApp(dir);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe("synthesized main-production, data-production from terraform.tfvars.example into cdktf.out\n");
+    expect(existsSync(path.join(dir, "cdktf.out/stacks/main-production/cdk.tf.json"))).toBe(true);
+    expect(existsSync(path.join(dir, "cdktf.out/stacks/data-production/cdk.tf.json"))).toBe(true);
+    expect(existsSync(path.join(dir, "cdktf.out/.cdktf.out.staging"))).toBe(false);
+  });
+
+  it("writes nothing and exits 1 with the key named when the config is invalid", () => {
+    const dir = copyProject();
+    writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(EXAMPLE_SOURCE, "environment", '"prod"'));
+    const result = runApp(dir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('terraform.tfvars:10: environment = "prod": expected one of "dev", "staging", "production"');
+    expect(result.stderr).toContain("nothing was written.");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(path.join(dir, "cdktf.out"))).toBe(false);
+  });
+
+  it("leaves a previous output untouched when a later config is invalid", () => {
+    const dir = copyProject();
+    expect(runApp(dir).status).toBe(0);
+    const before = treeContents(path.join(dir, "cdktf.out"));
+    writeFileSync(path.join(dir, "terraform.tfvars"), `${EXAMPLE_SOURCE}\ndo_token = "dop_v1_${"ab".repeat(32)}"\n`);
+    const result = runApp(dir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("do_token: is a secret and must not be stored in a tfvars file");
+    expect(result.stderr).not.toContain("abab");
+    expect(treeContents(path.join(dir, "cdktf.out"))).toEqual(before);
+  });
+
+  it("selects another file with INFRA_CONFIG or --config", () => {
+    const dir = copyProject();
+    writeFileSync(path.join(dir, "staging.tfvars"), withSetting(EXAMPLE_SOURCE, "environment", '"staging"'));
+    writeFileSync(path.join(dir, "dev.tfvars"), withSetting(EXAMPLE_SOURCE, "environment", '"dev"'));
+    expect(runApp(dir, [], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
+      "synthesized main-staging, data-staging from staging.tfvars into cdktf.out\n",
+    );
+    expect(runApp(dir, ["--config", "dev.tfvars"], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
+      "synthesized main-dev, data-dev from dev.tfvars into cdktf.out\n",
+    );
+  });
+});
+
+describe("cdktf synth (the CLI)", () => {
+  it("produces the same files as npm run synth", () => {
+    const viaApp = copyProject();
+    expect(runApp(viaApp).status).toBe(0);
+    const viaCli = copyProject();
+    const cli = spawnSync(path.join(viaCli, "node_modules", ".bin", "cdktf"), ["synth"], {
+      cwd: viaCli,
+      encoding: "utf8",
+      env: { ...withoutOutdir(process.env), CI: "true", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" },
+    });
+    expect({ status: cli.status, stderr: cli.stderr.replace(/.*Unable to open CLI configuration file[\s\S]*?╵\n?/g, "") }).toMatchObject({ status: 0 });
+    expect(treeContents(path.join(viaCli, "cdktf.out"))).toEqual(treeContents(path.join(viaApp, "cdktf.out")));
+  }, 120_000);
+});

@@ -1,0 +1,30 @@
+/**
+ * Finds the line of a key in a tfvars source. HashiCorp's parser (through hcl2json) returns
+ * values without positions, so for validation errors we look the key up in the text: the
+ * top-level `key =` line, then the first following line that names the nested key.
+ */
+export function lineOfKey(source: string, path: readonly (string | number)[]): number | undefined {
+  if (path.length === 0) return undefined;
+  const lines = source.split("\n");
+  const top = String(path[0]);
+  const topPattern = new RegExp(`^\\s*${escapeRegExp(top)}\\s*=`);
+  const topIndex = lines.findIndex((line) => topPattern.test(stripComment(line)));
+  if (topIndex < 0) return undefined;
+  const nested = path.slice(1).filter((part): part is string => typeof part === "string");
+  let index = topIndex;
+  for (const key of nested) {
+    const pattern = new RegExp(`(^|[\\s{,])"?${escapeRegExp(key)}"?\\s*[=:]`);
+    const found = lines.findIndex((line, i) => i >= index && pattern.test(stripComment(line)));
+    if (found < 0) break;
+    index = found;
+  }
+  return index + 1;
+}
+
+function stripComment(line: string): string {
+  return line.replace(/(^|\s)(#|\/\/).*$/, "");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

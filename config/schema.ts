@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { cidrProblem, isRfc1918, parseCidr } from "./cidr";
+import { DROPLET_REGIONS, SPACES_REGIONS, SUPPORTED_IMAGES } from "./digitalocean-catalog";
+import { sshPublicKeyProblem } from "./ssh-key";
+
+const ENVIRONMENTS = ["dev", "staging", "production"] as const;
+
+const cidrBlock = z.string().superRefine((value, ctx) => {
+  const problem = cidrProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const vpcCidr = cidrBlock.superRefine((value, ctx) => {
+  if (cidrProblem(value) !== undefined) return;
+  const block = parseCidr(value);
+  if (block.family !== "ipv4" || !isRfc1918(value)) {
+    ctx.addIssue({ code: "custom", message: "expected a private IPv4 range (RFC 1918: 10/8, 172.16/12, 192.168/16)" });
+  } else if (block.prefix < 16 || block.prefix > 28) {
+    ctx.addIssue({ code: "custom", message: "expected a prefix between /16 and /28 (DigitalOcean VPC limits)" });
+  }
+});
+
+const sshPublicKey = z.string().superRefine((value, ctx) => {
+  const problem = sshPublicKeyProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const dnsName = z
+  .string()
+  .max(253, { error: "expected a domain name of at most 253 characters" })
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/, {
+    error: "expected a lowercase domain name such as example.com (letters, digits, dashes; no trailing dot)",
+  });
+
+const tagPart = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: "expected 1-100 letters, digits, dashes or underscores (DigitalOcean tag rules)" });
+
+/** The tfvars file as written: seed 002's variables plus the extensions this product needs. */
+export const tfvarsSchema = z
+  .strictObject({
+    project_name: z.string().regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, {
+      error: "expected 2-24 lowercase letters, digits or dashes, starting with a letter and not ending with a dash",
+    }),
+    environment: z.enum(ENVIRONMENTS, { error: 'expected one of "dev", "staging", "production"' }),
+    region: z.enum(DROPLET_REGIONS, { error: `expected a DigitalOcean region: ${DROPLET_REGIONS.join(", ")}` }).default("fra1"),
+    vpc_cidr: vpcCidr.default("10.0.0.0/16"),
+    droplet_size: z
+      .string()
+      .regex(/^[a-z0-9]+(-[a-z0-9]+)+$/, { error: "expected a DigitalOcean size slug such as s-2vcpu-4gb" })
+      .default("s-2vcpu-4gb"),
+    droplet_image: z
+      .enum(SUPPORTED_IMAGES, { error: `expected one of the images cloud-init is built for: ${SUPPORTED_IMAGES.join(", ")}` })
+      .default("ubuntu-24-04-x64"),
+    ssh_public_key: sshPublicKey,
+    ssh_key_name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { error: "expected 1-63 letters, digits, dots, dashes or underscores" })
+      .optional(),
+    use_existing_ssh_key: z.boolean().default(false),
+    enable_monitoring: z.boolean().default(true),
+    enable_backups: z.boolean().default(false),
+    enable_ipv6: z.boolean().default(true),
+    allowed_ssh_ips: z.array(cidrBlock).min(1, { error: "expected at least one CIDR block allowed to reach SSH" }),
+    do_project_id: z
+      .string()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: "expected a DigitalOcean project UUID" })
+      .optional(),
+    domain_name: dnsName.optional(),
+    manage_domain: z.boolean().default(true),
+    create_spaces: z.boolean().default(false),
+    spaces_region: z.enum(SPACES_REGIONS, { error: `expected a Spaces region: ${SPACES_REGIONS.join(", ")}` }).optional(),
+    deploy_user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: "expected a Linux user name (lowercase, at most 32 characters)" })
+      .refine((name) => name !== "root", { error: "must not be root: the deploy user is an unprivileged sudoer" })
+      .default("deploy"),
+    common_tags: z.record(tagPart, tagPart).default({}),
+  })
+  .superRefine((raw, ctx) => {
+    if (raw.use_existing_ssh_key && raw.ssh_key_name === undefined) {
+      ctx.addIssue({ code: "custom", path: ["ssh_key_name"], message: "is required when use_existing_ssh_key = true" });
+    }
+    const spacesRegion = raw.spaces_region ?? raw.region;
+    if (raw.create_spaces && !(SPACES_REGIONS as readonly string[]).includes(spacesRegion)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["region"],
+        message: `has no Spaces; set spaces_region to one of ${SPACES_REGIONS.join(", ")} or create_spaces = false`,
+      });
+    }
+    const seen = new Set<string>();
+    raw.allowed_ssh_ips.forEach((block, index) => {
+      if (seen.has(block)) ctx.addIssue({ code: "custom", path: ["allowed_ssh_ips", index], message: "is listed twice" });
+      seen.add(block);
+    });
+    const tagCount = Object.keys(raw.common_tags).length;
+    if (tagCount > 20) {
+      ctx.addIssue({ code: "custom", path: ["common_tags"], message: `has ${tagCount} tags; expected at most 20` });
+    }
+  });
+
+export type Tfvars = z.output<typeof tfvarsSchema>;
+
+/** Variables the file may set, for "did you mean" suggestions. */
+export const TFVARS_KEYS: readonly string[] = Object.keys(tfvarsSchema.shape);

@@ -1,0 +1,136 @@
+import type { z } from "zod";
+import type { Config } from "./config";
+import { ConfigError, type ConfigIssue } from "./errors";
+import { lineOfKey } from "./locate";
+import { TFVARS_KEYS, tfvarsSchema, type Tfvars } from "./schema";
+import { isSecretKey, looksLikeSecretValue } from "./secrets";
+import { closestMatch } from "./suggest";
+
+/**
+ * Turns the parsed tfvars object into a Config, or throws one ConfigError listing every problem
+ * with its file, line, key and value. Secret values are never echoed.
+ */
+export function validateTfvars(raw: Record<string, unknown>, source: string, displayName: string): Config {
+  const issues: ConfigIssue[] = [...secretIssues(raw, source), ...literalIssues(raw, source)];
+  const flagged = new Set(issues.map((issue) => issue.key.split(/[.[]/)[0]));
+  const withoutFlagged = Object.fromEntries(Object.entries(raw).filter(([key]) => !flagged.has(key)));
+  const result = tfvarsSchema.safeParse(withoutFlagged);
+  if (!result.success) issues.push(...result.error.issues.flatMap((issue) => schemaIssues(issue, withoutFlagged, source)));
+  if (issues.length > 0 || !result.success) {
+    issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.key.localeCompare(b.key));
+    throw new ConfigError(displayName, issues);
+  }
+  return toConfig(result.data);
+}
+
+function secretIssues(raw: Record<string, unknown>, source: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (isSecretKey(key)) {
+      issues.push({
+        key,
+        line: lineOfKey(source, [key]),
+        problem: `is a secret and must not be stored in a tfvars file; remove it and export TF_VAR_${key} at deploy time (it is a sensitive Terraform variable)`,
+      });
+    } else if (looksLikeSecretValue(value)) {
+      issues.push({
+        key,
+        line: lineOfKey(source, [key]),
+        problem: "holds what looks like a credential (API token or private key); secrets belong in TF_VAR_ variables, never in this file",
+      });
+    }
+  }
+  return issues;
+}
+
+/** tfvars values are literals: Terraform itself refuses `${...}` there, so do we. */
+function literalIssues(raw: Record<string, unknown>, source: string): ConfigIssue[] {
+  return Object.entries(raw)
+    .filter(([, value]) => JSON.stringify(value)?.includes("${") ?? false)
+    .map(([key, value]) => ({
+      key,
+      line: lineOfKey(source, [key]),
+      shownValue: showValue(value),
+      problem: "contains an interpolation `${...}`; tfvars values must be literal values",
+    }));
+}
+
+function schemaIssues(issue: z.core.$ZodIssue, raw: Record<string, unknown>, source: string): ConfigIssue[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => {
+      const suggestion = closestMatch(key, TFVARS_KEYS);
+      const hint = suggestion === undefined ? "" : ` Did you mean ${suggestion}?`;
+      return {
+        key: joinPath([...issue.path, key]),
+        line: lineOfKey(source, [...(issue.path as (string | number)[]), key]),
+        problem: `is not a known setting.${hint} (see the config reference in README.md)`,
+      };
+    });
+  }
+  const path = issue.path as (string | number)[];
+  const value = valueAt(raw, path);
+  const base = { key: joinPath(path), line: lineOfKey(source, path) };
+  if (value === undefined && issue.code === "invalid_type") return [{ ...base, problem: "is required but not set" }];
+  if (issue.code === "invalid_type") {
+    return [{ ...base, shownValue: showValue(value), problem: `expected ${describeType(issue.expected)}, got ${describeValue(value)}` }];
+  }
+  if (issue.code === "invalid_key") {
+    return [{ ...base, problem: `has an invalid key: ${issue.issues.map((inner) => inner.message).join("; ")}` }];
+  }
+  return [{ ...base, ...(value === undefined ? {} : { shownValue: showValue(value) }), problem: issue.message }];
+}
+
+function toConfig(raw: Tfvars): Config {
+  return {
+    projectName: raw.project_name,
+    environment: raw.environment,
+    region: raw.region,
+    vpcCidr: raw.vpc_cidr,
+    dropletSize: raw.droplet_size,
+    dropletImage: raw.droplet_image,
+    sshPublicKey: raw.ssh_public_key.trim(),
+    sshKeyName: raw.ssh_key_name ?? `${raw.project_name}-deploy-key`,
+    useExistingSshKey: raw.use_existing_ssh_key,
+    enableMonitoring: raw.enable_monitoring,
+    enableBackups: raw.enable_backups,
+    enableIpv6: raw.enable_ipv6,
+    allowedSshIps: raw.allowed_ssh_ips,
+    ...(raw.do_project_id === undefined ? {} : { doProjectId: raw.do_project_id }),
+    ...(raw.domain_name === undefined ? {} : { domainName: raw.domain_name }),
+    manageDomain: raw.manage_domain,
+    createSpaces: raw.create_spaces,
+    spacesRegion: raw.spaces_region ?? raw.region,
+    deployUser: raw.deploy_user,
+    commonTags: raw.common_tags,
+  };
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = raw;
+  for (const part of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
+function joinPath(path: readonly PropertyKey[]): string {
+  return path.map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`)).join("");
+}
+
+/** Renders a value for an error message; credentials are never rendered. */
+export function showValue(value: unknown): string {
+  if (looksLikeSecretValue(value)) return "<redacted>";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function describeType(expected: string): string {
+  return expected === "array" ? "a list" : expected === "record" || expected === "object" ? "a map" : `a ${expected}`;
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "null";
+  return typeof value === "object" ? "a map" : `a ${typeof value}`;
+}

@@ -1,0 +1,40 @@
+import { ConfigError } from "./config/errors";
+import { loadConfigFile, resolveConfigFile } from "./config/load";
+import { PropsError } from "./constructs/validation";
+import { buildApp } from "./stacks/app";
+import { synthesizeAtomically } from "./stacks/synthesize";
+
+const USAGE = "usage: npm run synth [-- --config <file.tfvars>]   (or INFRA_CONFIG=<file> cdktf synth)";
+
+/**
+ * Entry point for `cdktf synth` and `npm run synth`: load and validate the config first, so
+ * that a bad config writes nothing, then synthesize every stack.
+ */
+async function main(argv: readonly string[]): Promise<void> {
+  const configFlag = argv.indexOf("--config");
+  if (argv.includes("--help")) {
+    console.log(USAGE);
+    return;
+  }
+  if (configFlag >= 0 && argv[configFlag + 1] === undefined) throw new UsageError("--config needs a file name");
+  const explicit = configFlag >= 0 ? argv[configFlag + 1] : undefined;
+  const cwd = process.cwd();
+  const { config, file } = await loadConfigFile(resolveConfigFile(cwd, explicit), cwd);
+  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
+  const app = synthesizeAtomically(outdir, (stagingOutdir) => buildApp(config, { outdir: stagingOutdir }));
+  const stacks = app.node.children.map((child) => child.node.id).join(", ");
+  console.log(`synthesized ${stacks} from ${file} into ${outdir}`);
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof PropsError || error instanceof UsageError) {
+    console.error(`error: ${error.message}`);
+    if (error instanceof UsageError) console.error(USAGE);
+    console.error("nothing was written.");
+    process.exit(1);
+  }
+  console.error(error);
+  process.exit(2);
+});

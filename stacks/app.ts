@@ -1,0 +1,35 @@
+import { App } from "cdktf";
+import type { Config } from "../config/config";
+import { dropletUserData } from "../cloud-init/host-user-data";
+import { PROJECT_ROOT_CONTEXT } from "./backend";
+import { DataStack } from "./data-stack";
+import { MainStack } from "./main-stack";
+
+export interface BuildAppOptions {
+  /** @default $CDKTF_OUTDIR or "cdktf.out" */
+  readonly outdir?: string;
+  /** Also write HCL next to the JSON. @default $SYNTH_HCL_OUTPUT === "true" */
+  readonly hclOutput?: boolean;
+  /** Where local state files live; backend paths are relative to it. @default process.cwd() */
+  readonly projectRoot?: string;
+}
+
+/** Stack names: `<role>-<environment>`, so environments never share a state file. */
+export function stackName(role: "main" | "data", config: Config): string {
+  return `${role}-${config.environment}`;
+}
+
+/** Builds every stack of the product from one validated config. */
+export function buildApp(config: Config, options: BuildAppOptions = {}): App {
+  const app = new App({
+    ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
+    ...(options.hclOutput === undefined ? {} : { hclOutput: options.hclOutput }),
+    context: { [PROJECT_ROOT_CONTEXT]: options.projectRoot ?? process.cwd() },
+  });
+  const main = new MainStack(app, stackName("main", config), { config, userData: dropletUserData(config) });
+  if (config.createSpaces) {
+    const data = new DataStack(app, stackName("data", config), { config, projectId: main.projectId });
+    data.addDependency(main);
+  }
+  return app;
+}

@@ -1,0 +1,33 @@
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { Config } from "../config/config";
+import { namePrefix } from "../constructs/naming";
+import { Spaces } from "../constructs/spaces";
+import { useRelativeLocalBackend } from "./backend";
+import { addDigitalOceanProvider } from "./digitalocean-provider";
+
+export interface DataStackProps {
+  readonly config: Config;
+  /** The main stack's project id: a cross-stack reference (seed 001's project_id). */
+  readonly projectId: string;
+}
+
+/** Seed 001's data_stack on DigitalOcean: Spaces buckets, one scoped key each, in main's project. */
+export class DataStack extends TerraformStack {
+  readonly spaces: Spaces;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id);
+    const { config } = props;
+    useRelativeLocalBackend(this);
+    addDigitalOceanProvider(this, { spaces: true });
+
+    this.spaces = new Spaces(this, "spaces", {
+      namePrefix: namePrefix(config.projectName, config.environment),
+      region: config.spacesRegion,
+      projectId: props.projectId,
+    });
+    this.spaces.addOutputs(this);
+    new TerraformOutput(this, "bucket_names", { value: this.spaces.buckets.map(({ bucket }) => bucket.name) });
+  }
+}

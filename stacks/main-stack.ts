@@ -1,0 +1,88 @@
+import { createHash } from "node:crypto";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { Config } from "../config/config";
+import { Dns } from "../constructs/dns";
+import { Droplet } from "../constructs/droplet";
+import { Firewalls } from "../constructs/firewalls";
+import { digitalOceanTags, namePrefix } from "../constructs/naming";
+import { Networking } from "../constructs/networking";
+import { Project } from "../constructs/project";
+import { useRelativeLocalBackend } from "./backend";
+import { addDigitalOceanProvider } from "./digitalocean-provider";
+
+export interface MainStackProps {
+  readonly config: Config;
+  /** The droplet's rendered cloud-config. */
+  readonly userData: string;
+}
+
+/** Seed 002's environment: VPC, SSH key, droplet, three firewalls, DNS and the project. */
+export class MainStack extends TerraformStack {
+  /** Project id, consumed by the data stack through a cross-stack reference. */
+  readonly projectId: string;
+  readonly droplet: Droplet;
+
+  constructor(scope: Construct, id: string, props: MainStackProps) {
+    super(scope, id);
+    const { config } = props;
+    const prefix = namePrefix(config.projectName, config.environment);
+    useRelativeLocalBackend(this);
+    addDigitalOceanProvider(this);
+
+    const networking = new Networking(this, "networking", { namePrefix: prefix, region: config.region, ipRange: config.vpcCidr });
+    const project = new Project(this, "project", {
+      name: prefix,
+      environment: config.environment,
+      ...(config.doProjectId === undefined ? {} : { existingProjectId: config.doProjectId }),
+    });
+    this.projectId = project.projectId;
+
+    this.droplet = new Droplet(this, "droplet", {
+      name: `${prefix}-app`,
+      region: config.region,
+      size: config.dropletSize,
+      image: config.dropletImage,
+      vpcUuid: networking.vpc.id,
+      sshKey: config.useExistingSshKey
+        ? { kind: "existing", name: config.sshKeyName }
+        : { kind: "create", name: config.sshKeyName, publicKey: config.sshPublicKey },
+      userData: props.userData,
+      monitoring: config.enableMonitoring,
+      backups: config.enableBackups,
+      ipv6: config.enableIpv6,
+      tags: digitalOceanTags(config.projectName, config.environment, config.commonTags),
+      projectId: project.projectId,
+    });
+    const droplet = this.droplet.droplet;
+
+    const firewalls = new Firewalls(this, "firewalls", {
+      namePrefix: prefix,
+      dropletIds: [droplet.id],
+      vpcCidr: config.vpcCidr,
+      allowedSshIps: config.allowedSshIps,
+    });
+
+    if (config.domainName !== undefined) {
+      new Dns(this, "dns", {
+        domainName: config.domainName,
+        manageDomain: config.manageDomain,
+        ipv4Address: droplet.ipv4Address,
+        ...(config.enableIpv6 ? { ipv6Address: droplet.ipv6Address } : {}),
+        projectId: project.projectId,
+      });
+    }
+
+    new TerraformOutput(this, "droplet_ip", { value: droplet.ipv4Address });
+    new TerraformOutput(this, "droplet_private_ip", { value: droplet.ipv4AddressPrivate });
+    if (config.enableIpv6) new TerraformOutput(this, "droplet_ipv6", { value: droplet.ipv6Address });
+    new TerraformOutput(this, "ssh_command", { value: `ssh ${config.deployUser}@${droplet.ipv4Address}` });
+    new TerraformOutput(this, "vpc_id", { value: networking.vpc.id });
+    new TerraformOutput(this, "firewall_ids", { value: firewalls.firewalls.map((firewall) => firewall.id) });
+    new TerraformOutput(this, "project_id", { value: project.projectId });
+    new TerraformOutput(this, "user_data_sha256", {
+      value: createHash("sha256").update(props.userData).digest("hex"),
+      description: "Hash of the cloud-config the app was synthesized with; a change here does not rebuild the droplet (see README)",
+    });
+  }
+}
