@@ -1,4 +1,4 @@
-import { App, TerraformStack, Testing } from "cdktf";
+import { App, TerraformStack, Testing, Token } from "cdktf";
 import { Dns } from "../constructs/dns";
 import { Droplet, type DropletProps } from "../constructs/droplet";
 import { Firewalls } from "../constructs/firewalls";
@@ -120,5 +120,24 @@ describe("invalid props are refused at construction, naming the construct, prop 
     }
     expect(thrown).toBeInstanceOf(PropsError);
     expect((thrown as Error).message).toBe(message);
+  });
+});
+
+describe("Droplet user data reaches the droplet byte for byte", () => {
+  it("escapes Terraform template sequences so shell variables are not read as references", () => {
+    const stack = freshStack();
+    const userData = '#cloud-config\nruncmd:\n  - echo "${HOME}" %{x}\n';
+    new Droplet(stack, "droplet", { ...dropletProps, userData });
+    const synthesized = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    expect(Object.values(synthesized.resource.digitalocean_droplet ?? {})[0]?.user_data).toBe(
+      '#cloud-config\nruncmd:\n  - echo "$${HOME}" %%{x}\n',
+    );
+  });
+
+  it("refuses a user data token", () => {
+    const stack = freshStack();
+    expect(() => new Droplet(stack, "droplet", { ...dropletProps, userData: Token.asString({ ref: 1 }) })).toThrow(
+      'test/droplet: userData = "<token>": expected a literal cloud-config document (references would make it unreviewable)',
+    );
   });
 });

@@ -2,6 +2,7 @@ import { DataDigitaloceanSshKey } from "@cdktf/provider-digitalocean/lib/data-di
 import { Droplet as DropletResource } from "@cdktf/provider-digitalocean/lib/droplet";
 import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import { SshKey } from "@cdktf/provider-digitalocean/lib/ssh-key";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { sshPublicKeyProblem } from "../config/ssh-key";
 import { PropsError, RESOURCE_NAME, requireMatch } from "./validation";
@@ -71,6 +72,9 @@ export class Droplet extends Construct {
     requireMatch(path, "name", props.name, RESOURCE_NAME, "expected a lowercase DigitalOcean resource name");
     requireMatch(path, "size", props.size, /^[a-z0-9]+(-[a-z0-9]+)+$/, "expected a size slug such as s-2vcpu-4gb");
     if (props.userData.trim() === "") throw new PropsError(path, "userData", props.userData, "expected a cloud-config document");
+    if (Token.isUnresolved(props.userData)) {
+      throw new PropsError(path, "userData", "<token>", "expected a literal cloud-config document (references would make it unreviewable)");
+    }
     if (props.sshKey.kind === "create") {
       const problem = sshPublicKeyProblem(props.sshKey.publicKey);
       if (problem !== undefined) throw new PropsError(path, "sshKey.publicKey", props.sshKey.publicKey.slice(0, 40), problem);
@@ -89,7 +93,7 @@ export class Droplet extends Construct {
       image: props.image,
       vpcUuid: props.vpcUuid,
       sshKeys: [this.sshKeyFingerprint],
-      userData: props.userData,
+      userData: escapeTerraformTemplate(props.userData),
       monitoring: props.monitoring ?? true,
       backups: props.backups ?? false,
       ipv6: props.ipv6 ?? false,
@@ -108,4 +112,13 @@ export class Droplet extends Construct {
       });
     }
   }
+}
+
+/**
+ * Terraform reads `${` and `%{` in any string (JSON syntax included) as template syntax, so a
+ * shell line like `echo ${HOME}` in user data would be an invalid reference. `$${` and `%%{`
+ * are Terraform's escapes: the droplet receives the document byte for byte.
+ */
+export function escapeTerraformTemplate(literal: string): string {
+  return literal.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
