@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly workRoot: string;
   readonly emulator?: EmulatorHome;
   readonly log?: (line: string) => void;
+  /** Only these stacks (default: every stack in the manifest). */
+  readonly only?: readonly string[];
 }
 
 /**
@@ -39,7 +41,7 @@ export function runOffline(command: Command, options: RunOptions): StepReport[] 
   const workOutdir = path.join(options.workRoot, path.relative(options.projectRoot, options.outdir));
   rmSync(options.workRoot, { recursive: true, force: true });
   cpSync(options.outdir, workOutdir, { recursive: true, filter: (source) => !/(^|\/)(\.terraform|\.terraform\.lock\.hcl)$/.test(source) });
-  const stacks = stacksInDependencyOrder(workOutdir);
+  const stacks = stacksInDependencyOrder(workOutdir).filter((stack) => options.only?.includes(stack.name) ?? true);
   const upstream = upstreamStackNames(stacks);
   const reports: StepReport[] = [];
   const step = (stack: ManifestStack, name: string, args: string[], accept: (result: TerraformResult) => boolean, summarize: (result: TerraformResult) => string): boolean => {
