@@ -14,6 +14,8 @@ export interface DeriveContext {
   readonly jsii: JsiiStructs;
   /** Arguments the real provider computes when unset (see overrides.ts). */
   readonly optionalComputed: ReadonlySet<string>;
+  /** Attributes the real provider marks sensitive (see overrides.ts). */
+  readonly sensitive?: ReadonlySet<string>;
   /** Argument names to leave out (provider meta-arguments). */
   readonly exclude?: ReadonlySet<string>;
 }
@@ -47,7 +49,8 @@ export function deriveBlock(context: DeriveContext, listingBody: string, jsiiStr
     configurable.add(entry.name);
     attributes.push({ name: entry.name, type: computedType(context, classBody ?? "", entry.name, entry.expression, 0), computed: true });
   }
-  return { attributes: sortByName(attributes, (a) => a.name), blockTypes: sortByName(blockTypes, (b) => b.typeName) };
+  const marked = attributes.map((attribute) => (context.sensitive?.has(attribute.name) ? { ...attribute, sensitive: true } : attribute));
+  return { attributes: sortByName(marked, (a) => a.name), blockTypes: sortByName(blockTypes, (b) => b.typeName) };
 }
 
 function nestedBlock(context: DeriveContext, entry: ArgumentEntry, struct: string, parentStruct: string, optional: boolean): SchemaNestedBlock {

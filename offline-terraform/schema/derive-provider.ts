@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { readBindingSource, terraformTypeName } from "./binding-source";
 import { deriveBlock } from "./derive-block";
 import { readJsiiStructs } from "./jsii-optionality";
-import { OPTIONAL_COMPUTED, PROVIDER_META_ARGUMENTS } from "./overrides";
+import { OPTIONAL_COMPUTED, PROVIDER_META_ARGUMENTS, SENSITIVE } from "./overrides";
 import type { ProviderSchema, SchemaBlock } from "./types";
 
 const KINDS = { "cdktf.TerraformResource": "resource", "cdktf.TerraformDataSource": "data", "cdktf.TerraformProvider": "provider" } as const;
@@ -37,6 +37,7 @@ export function deriveProviderSchema(packageDir: string): ProviderSchema {
           source,
           jsii,
           optionalComputed: new Set(kind === "resource" ? (OPTIONAL_COMPUTED[typeName] ?? []) : []),
+          sensitive: new Set(kind === "resource" ? (SENSITIVE[typeName] ?? []) : []),
           ...(kind === "provider" ? { exclude: new Set(PROVIDER_META_ARGUMENTS) } : {}),
         },
         listing,

@@ -12,10 +12,18 @@ export const OPTIONAL_COMPUTED: Readonly<Record<string, readonly string[]>> = {
   digitalocean_vpc: ["ip_range", "description"],
   digitalocean_project: ["environment", "purpose", "description", "is_default"],
   digitalocean_domain: ["ip_address"],
-  digitalocean_record: ["ttl", "fqdn", "priority", "port", "weight"],
+  digitalocean_record: ["ttl", "priority", "port", "weight"],
   digitalocean_spaces_bucket: ["region", "acl"],
   digitalocean_spaces_key: [],
-  cloudflare_dns_record: ["ttl", "proxied", "comment"],
+  cloudflare_dns_record: ["proxied", "comment"],
+};
+
+/**
+ * Attributes the real provider marks sensitive (the bindings do not say). Terraform then
+ * refuses an output that exposes them without `sensitive = true`, as it would for real.
+ */
+export const SENSITIVE: Readonly<Record<string, readonly string[]>> = {
+  digitalocean_spaces_key: ["secret_key"],
 };
 
 /** Provider arguments that are Terraform meta-arguments, not schema attributes. */
