@@ -85,7 +85,7 @@ export function runOffline(command: Command, options: RunOptions): StepReport[] 
  * The stacks' input variables (secrets such as TF_VAR_do_token) get placeholders: the
  * emulator needs no credentials, and real ones must never be used here.
  */
-function placeholderVariables(stackDir: string): Record<string, string> {
+export function placeholderVariables(stackDir: string): Record<string, string> {
   const config = JSON.parse(readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as { variable?: Record<string, { default?: unknown; type?: string }> };
   const variables: Record<string, string> = {};
   for (const [name, variable] of Object.entries(config.variable ?? {})) {
