@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildEmulatorHome, cliConfig, WRAPPER } from "../offline-terraform/emulator-home";
 import { FakeValues } from "../offline-terraform/provider/fake-values";
-import { decodeValue, encodeValue, UNKNOWN } from "../offline-terraform/provider/msgpack-value";
+import { decodeValue, encodeValue, UNKNOWN, type Value } from "../offline-terraform/provider/msgpack-value";
 import { applyValue, planValue } from "../offline-terraform/provider/resource-values";
 import type { SchemaBlock } from "../offline-terraform/schema/types";
 
@@ -26,7 +26,7 @@ const config = { id: null, name: "app", urn: null, ipv4_address: null, ipv4_addr
 
 describe("msgpack values (cty's encoding)", () => {
   it("round-trips known values and the unknown marker (extension 0)", () => {
-    const value = { a: "x", b: 3, c: [true, null], d: UNKNOWN };
+    const value: Value = { a: "x", b: 3, c: [true, null], d: UNKNOWN };
     expect(decodeValue(encodeValue(value))).toEqual(value);
   });
 
@@ -74,6 +74,7 @@ describe("planning and applying", () => {
 describe("the emulator home (filesystem mirror + CLI config)", () => {
   const home = mkdtempSync(path.join(tmpdir(), "emulator-home-test-"));
   const emulator = buildEmulatorHome(home);
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
 
   it("places one identical executable wrapper per pinned provider, so lock hashes never vary", () => {
     for (const [source, version] of Object.entries(emulator.providers)) {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { stacksInDependencyOrder } from "../offline-terraform/runner/stack-order";
 import { configFrom, exampleConfig, REPO_ROOT, synthApp, type SynthResult } from "./helpers/synth";
-import { describeWithTerraform, failures, runTerraform } from "./helpers/terraform";
+import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform } from "./helpers/terraform";
 
 const MAXIMAL_FILE = path.join(REPO_ROOT, "__tests__", "fixtures", "maximal.tfvars");
 
@@ -19,6 +19,8 @@ describeWithTerraform("real Terraform core over the synthesized stacks (provider
     example = synthApp(await exampleConfig());
     maximal = synthApp(await configFrom(readFileSync(MAXIMAL_FILE, "utf8"), "maximal.tfvars"));
   });
+
+  afterAll(() => cleanUpTerraformRuns([example, maximal]));
 
   it("orders stacks upstream first, from manifest.json", () => {
     const names = stackNames(example);

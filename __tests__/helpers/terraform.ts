@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildEmulatorHome, type EmulatorHome } from "../../offline-terraform/emulator-home";
@@ -34,6 +34,13 @@ let emulator: EmulatorHome | undefined;
 export function testEmulator(): EmulatorHome {
   emulator ??= buildEmulatorHome(mkdtempSync(path.join(tmpdir(), "offline-tf-home-")));
   return emulator;
+}
+
+/** Removes the emulator home and every scratch copy made from `synths`. */
+export function cleanUpTerraformRuns(synths: readonly (SynthResult | undefined)[]): void {
+  if (emulator !== undefined) rmSync(emulator.home, { recursive: true, force: true });
+  emulator = undefined;
+  for (const synth of synths) if (synth !== undefined) rmSync(synth.root, { recursive: true, force: true });
 }
 
 /** Runs one offline command over a synthesized app, in a scratch copy next to it. */
