@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { buildEmulatorHome, type EmulatorHome } from "../../offline-terraform/emulator-home";
+import { runOffline, type Command, type StepReport } from "../../offline-terraform/runner/offline-run";
+import { terraformVersion } from "../../offline-terraform/runner/terraform-process";
+import type { SynthResult } from "./synth";
+
+/**
+ * `describe` when the terraform binary is on PATH. Without it: a loud skip locally, a
+ * failing test with CI=true (CI must never pass by skipping the real checker).
+ */
+export function describeWithTerraform(name: string, body: () => void): void {
+  const version = terraformVersion();
+  if (version !== undefined) {
+    describe(`${name} (terraform ${version})`, body);
+    return;
+  }
+  if (process.env.CI === "true") {
+    describe(name, () => {
+      it("needs the terraform binary on PATH (CI=true: not skipping)", () => {
+        throw new Error("terraform is not on PATH; install Terraform >= 1.10 on the CI machine");
+      });
+    });
+    return;
+  }
+  console.warn(`\n*** SKIPPED "${name}": terraform is not on PATH. These tests run real Terraform core offline; install it to run them. ***\n`);
+  describe.skip(name, body);
+}
+
+let emulator: EmulatorHome | undefined;
+
+/** One emulator home per test file, in a temp dir (the project's .offline-terraform is left alone). */
+export function testEmulator(): EmulatorHome {
+  emulator ??= buildEmulatorHome(mkdtempSync(path.join(tmpdir(), "offline-tf-home-")));
+  return emulator;
+}
+
+/** Removes the emulator home and every scratch copy made from `synths`. */
+export function cleanUpTerraformRuns(synths: readonly (SynthResult | undefined)[]): void {
+  if (emulator !== undefined) rmSync(emulator.home, { recursive: true, force: true });
+  emulator = undefined;
+  for (const synth of synths) if (synth !== undefined) rmSync(synth.root, { recursive: true, force: true });
+}
+
+/** Runs one offline command over a synthesized app, in a scratch copy next to it. */
+export function runTerraform(command: Command, synth: SynthResult, only?: readonly string[]): StepReport[] {
+  return runOffline(command, {
+    projectRoot: synth.root,
+    outdir: synth.outdir,
+    workRoot: path.join(synth.root, `work-${command}`),
+    emulator: testEmulator(),
+    ...(only === undefined ? {} : { only }),
+  });
+}
+
+export function failures(reports: readonly StepReport[]): string {
+  return reports
+    .filter((report) => !report.ok)
+    .map((report) => `${report.stack} ${report.step}:\n${report.output}`)
+    .join("\n");
+}
