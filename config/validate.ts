@@ -102,6 +102,9 @@ function toConfig(raw: Tfvars): Config {
     spacesRegion: raw.spaces_region ?? raw.region,
     deployUser: raw.deploy_user,
     commonTags: raw.common_tags,
+    allowSshFromAnywhere: raw.allow_ssh_from_anywhere,
+    internalPorts: raw.internal_ports,
+    policyWaivers: raw.policy_waivers.map((waiver) => ({ ...waiver, reason: waiver.reason.trim() })),
   };
 }
 
