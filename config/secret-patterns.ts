@@ -19,7 +19,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   // variable or header that carries them, so hashes and ids elsewhere do not match.
   {
     kind: "Cloudflare API token",
-    pattern: /(CLOUDFLARE_API_TOKEN|CF_API_TOKEN|CLOUDFLARE_DNS_API_TOKEN|api_token)["']?\s*[=:]\s*["']?[A-Za-z0-9_-]{40}\b|Bearer [A-Za-z0-9_-]{40}\b/,
+    pattern: /(CLOUDFLARE_API_TOKEN|CF_API_TOKEN|CLOUDFLARE_DNS_API_TOKEN|api_token)["']?\s*[=:]\s*["']?[A-Za-z0-9_-]{40}(?![A-Za-z0-9_-])|Bearer [A-Za-z0-9_-]{40}(?![A-Za-z0-9_-])/,
   },
   // `cloudflared tunnel run --token eyJhIjoi...`: base64 of {"a":"<account>","t":"<tunnel>","s":"<secret>"}.
   { kind: "Cloudflare tunnel token", pattern: /\beyJhIjoi[A-Za-z0-9+/=_-]{60,}/ },

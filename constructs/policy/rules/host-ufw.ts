@@ -23,8 +23,8 @@ function ufwProblem(host: Host, requireOnFirewalledDroplets: boolean): string | 
   const enableAt = host.ufw.findIndex((command) => command.kind === "enable");
   if (host.ufw.length === 0 && !writesDenyingUfwDefaults(host.cloudConfig)) {
     if (host.behindCloudFirewall && !requireOnFirewalledDroplets) return undefined;
-    const where = host.cloudConfig === undefined ? `has no cloud-config (${host.attribute})` : `${host.attribute} never configures UFW`;
-    return `host ${where}${host.behindCloudFirewall ? "" : " and no cloud firewall protects it"}: inbound traffic is not denied by default`;
+    const what = host.cloudConfig === undefined ? `host has no cloud-config (${host.attribute})` : `${host.attribute} never configures UFW`;
+    return `${what}${host.behindCloudFirewall ? "" : " and no cloud firewall protects it"}: inbound traffic is not denied by default`;
   }
   const lastDefault = defaults[defaults.length - 1];
   const denies = lastDefault === undefined ? writesDenyingUfwDefaults(host.cloudConfig) : lastDefault.kind === "default" && /^(deny|reject)$/.test(lastDefault.action);
