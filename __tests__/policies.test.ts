@@ -8,8 +8,6 @@ import { File } from "@cdktf/provider-local/lib/file";
 import { Spaces } from "../constructs/spaces";
 import { problemLines, synthWithPolicies, userDataFixture } from "./helpers/policy";
 
-const DEPLOY_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKpn7kzZTvCxBhv1SlPnQ1nMx8wlrEKzR4HaSdyFrSic deploy@example.com";
-
 /** A droplet that passes every policy unless overridden: key, monitoring, behind a firewall. */
 function droplet(stack: TerraformStack, id: string, overrides: Partial<ConstructorParameters<typeof Droplet>[2]> = {}): Droplet {
   return new Droplet(stack, id, {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { POLICY_IDS } from "../constructs/policy/catalog";
-import { cidrProblem, isRfc1918, isWholeInternet, parseCidr } from "./cidr";
+import { cidrProblem, cidrsOverlap, isRfc1918, isWholeInternet, parseCidr } from "./cidr";
 import { DROPLET_REGIONS, SPACES_REGIONS, SUPPORTED_IMAGES } from "./digitalocean-catalog";
 import { sshPublicKeyProblem } from "./ssh-key";
 
@@ -111,6 +111,17 @@ export const tfvarsSchema = z
     const seen = new Set<string>();
     raw.allowed_ssh_ips.forEach((block, index) => {
       if (seen.has(block)) ctx.addIssue({ code: "custom", path: ["allowed_ssh_ips", index], message: "is listed twice" });
+      const earlier = raw.allowed_ssh_ips.slice(0, index);
+      const overlapped = earlier.findIndex(
+        (other) => other !== block && cidrProblem(other) === undefined && cidrProblem(block) === undefined && cidrsOverlap(other, block),
+      );
+      if (overlapped >= 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["allowed_ssh_ips", index],
+          message: `overlaps allowed_ssh_ips[${overlapped}] (${earlier[overlapped]}); list each address range once`,
+        });
+      }
       seen.add(block);
       if (cidrProblem(block) === undefined && isWholeInternet(block) && !raw.allow_ssh_from_anywhere) {
         ctx.addIssue({
@@ -139,3 +150,6 @@ export type Tfvars = z.output<typeof tfvarsSchema>;
 
 /** Variables the file may set, for "did you mean" suggestions. */
 export const TFVARS_KEYS: readonly string[] = Object.keys(tfvarsSchema.shape);
+
+/** Fields of nested settings, for "did you mean" suggestions inside them. */
+export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = { policy_waivers: Object.keys(policyWaiver.shape) };
