@@ -122,8 +122,10 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** `policy_waivers[0].reason`; a key that is not a plain identifier is quoted, so a blank or odd key stays visible. */
 function joinPath(path: readonly PropertyKey[]): string {
-  return path.map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`)).join("");
+  const name = (part: PropertyKey): string => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(part)) ? String(part) : JSON.stringify(String(part)));
+  return path.map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? name(part) : `.${name(part)}`)).join("");
 }
 
 /** Renders a value for an error message; credentials are never rendered. */
