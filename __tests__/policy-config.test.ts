@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { TerraformStack } from "cdktf";
@@ -7,6 +8,7 @@ import { PolicyError } from "../constructs/policy/report";
 import { waivePolicy } from "../constructs/policy/waivers";
 import { buildApp } from "../stacks/app";
 import { synthesizeAtomically } from "../stacks/synthesize";
+import { copyProject } from "./helpers/project-copy";
 import { configFrom, EXAMPLE_SOURCE, exampleConfig, withSetting } from "./helpers/synth";
 
 interface AppRun {
@@ -107,5 +109,21 @@ describe("guard rails on the real app", () => {
     expect(run.error?.message).toContain(
       "NET-001 main-production/firewalls/fw-web (digitalocean_firewall.firewalls_fw-web_70EEF9B9): inbound_rule[2] opens internal tcp 9000 to 0.0.0.0/0",
     );
+  });
+});
+
+describe("guard rails in npm run synth", () => {
+  it("print warnings and waivers on stderr and still write every stack", () => {
+    const dir = copyProject();
+    const source = `${set("allowed_ssh_ips", '["0.0.0.0/0"]')}\nallow_ssh_from_anywhere = true\n`;
+    writeFileSync(path.join(dir, "terraform.tfvars"), source);
+    const { CDKTF_OUTDIR: _ignored, ...env } = process.env;
+    const result = spawnSync(process.execPath, ["scripts/run-app.js"], { cwd: dir, encoding: "utf8", env });
+    expect(result.status).toBe(0);
+    expect(result.stderr.split("\n")[0]).toBe(
+      "warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
+    );
+    expect(result.stdout).toBe("synthesized main-production, data-production from terraform.tfvars into cdktf.out\n");
+    expect(existsSync(path.join(dir, "cdktf.out/stacks/main-production/cdk.tf.json"))).toBe(true);
   });
 });
