@@ -1,5 +1,6 @@
 import { TerraformOutput, TerraformVariable, Token, type TerraformStack } from "cdktf";
 import { Droplet } from "@cdktf/provider-digitalocean/lib/droplet";
+import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
 import { Firewall, type FirewallInboundRule } from "@cdktf/provider-digitalocean/lib/firewall";
 import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesBucketPolicy } from "@cdktf/provider-digitalocean/lib/spaces-bucket-policy";
@@ -206,6 +207,19 @@ describe("HOST-001: every host's UFW denies inbound by default", () => {
     expect(problemLines(hostWith(fixture))).toEqual([`HOST-001 test/host (digitalocean_droplet.host): ${problem}`]);
   });
 
+  it("reads UFW from shell-script and jinja-templated user data too", () => {
+    const script = "#!/bin/bash\nset -e\nufw default deny incoming\nufw allow 6379/tcp\nufw --force enable\n";
+    const jinja = `## template: jinja\n${userDataFixture("ufw-allows-inbound.yaml")}`;
+    const run = synthWithPolicies((stack) => {
+      droplet(stack, "script", { userData: script });
+      droplet(stack, "jinja", { userData: jinja });
+    });
+    expect(problemLines(run)).toEqual([
+      "NET-001 test/script (digitalocean_droplet.script): user_data: `ufw allow 6379/tcp` opens internal tcp 6379 (Redis) to 0.0.0.0/0, ::/0, outside the VPC and mesh (10.0.0.0/16)",
+      "HOST-001 test/jinja (digitalocean_droplet.jinja): user_data sets `ufw default allow incoming`: inbound traffic is allowed by default",
+    ]);
+  });
+
   it("fails user data that is not YAML, and a droplet with no user data outside any firewall", () => {
     const run = synthWithPolicies((stack) => {
       droplet(stack, "broken", { userData: "#cloud-config\nruncmd: [unclosed\n" });
@@ -268,6 +282,17 @@ describe("SEC-001: nothing synthesized looks like a secret", () => {
     expect(run.report).not.toContain("yAnz5TF");
     expect(run.report).not.toContain("QQQQ");
     expect(run.written).toBe(false);
+  });
+
+  it("fails a literal value in a credential attribute, whatever it looks like", () => {
+    const run = synthWithPolicies((stack) => {
+      new DigitaloceanProvider(stack, "literal", { alias: "literal", token: "plain-text-token", spacesSecretKey: "also-plain" });
+    });
+    expect(problemLines(run)).toEqual([
+      "SEC-001 test/provider.digitalocean[1] (provider.digitalocean[1]): spaces_secret_key is a credential attribute holding a literal value (value not shown); it must reference a sensitive variable",
+      "SEC-001 test/provider.digitalocean[1] (provider.digitalocean[1]): token is a credential attribute holding a literal value (value not shown); it must reference a sensitive variable",
+    ]);
+    expect(run.report).not.toContain("plain-text-token");
   });
 
   it("passes sensitive variable references, key generation on the host and hashes", () => {

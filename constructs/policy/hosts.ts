@@ -3,6 +3,9 @@ import { resourcesOfType, stringsIn } from "./synthesized-blocks";
 import type { SynthesizedBlock } from "./types";
 import { ufwCommandsIn, type UfwCommand } from "./ufw-commands";
 
+/** A cloud-config document, optionally rendered by cloud-init's jinja templating. */
+const CLOUD_CONFIG = /^(## template: jinja[ \t]*\r?\n)?#cloud-config/;
+
 /** A server and the cloud-config that bootstraps it (droplet user_data, OVH rendered file). */
 export interface Host {
   readonly block: SynthesizedBlock;
@@ -26,16 +29,23 @@ export function hostsIn(blocks: readonly SynthesizedBlock[]): Host[] {
   const hosts: Host[] = [];
   for (const block of blocks) {
     if (block.section !== "resource") continue;
-    const documents = stringsIn(block.attributes).filter(({ text }) => text.startsWith("#cloud-config"));
+    const documents = stringsIn(block.attributes).filter(({ text }) => CLOUD_CONFIG.test(text));
     const isDroplet = block.type === "digitalocean_droplet";
     if (documents.length === 0 && !isDroplet) continue;
-    const document = documents[0];
     const behindCloudFirewall = isDroplet && firewalled.has(block.address);
-    if (document === undefined) {
-      hosts.push({ block, attribute: "user_data", ufw: [], behindCloudFirewall });
+    const document = documents[0];
+    if (document !== undefined) {
+      hosts.push({ block, attribute: document.path, ...parseCloudConfig(document.text), behindCloudFirewall });
       continue;
     }
-    hosts.push({ block, attribute: document.path, ...parseCloudConfig(document.text), behindCloudFirewall });
+    const userData = block.attributes.user_data;
+    if (typeof userData === "string" && userData.startsWith("#!")) {
+      hosts.push({ block, attribute: "user_data", ufw: ufwCommandsIn(userData), behindCloudFirewall, cloudConfig: {} });
+    } else if (typeof userData === "string" && userData.trim() !== "") {
+      hosts.push({ block, attribute: "user_data", ufw: [], behindCloudFirewall, parseProblem: "is neither a #cloud-config document nor a shell script, so its firewall cannot be checked" });
+    } else {
+      hosts.push({ block, attribute: "user_data", ufw: [], behindCloudFirewall });
+    }
   }
   return hosts;
 }
