@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { TerraformStack } from "cdktf";
+import type { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import type { Config } from "../config/config";
 import { PolicyError } from "../constructs/policy/report";
 import { waivePolicy } from "../constructs/policy/waivers";
@@ -53,6 +54,17 @@ describe("guard rails on the real app", () => {
         "    fix: set enable_monitoring = true (the DigitalOcean agent feeds alerts and graphs)",
       ].join("\n"),
     );
+  });
+
+  it("report the problems of every stack at once", async () => {
+    const run = synthConfig(await configFrom(set("enable_monitoring", "false")), ([, data]) => {
+      (data!.node.findChild("spaces").node.findChild("backups") as SpacesBucket).addOverride("acl", "public-read");
+    });
+    expect(run.written).toBe(false);
+    expect(run.error?.message.split("\n").filter((line) => /^ {2}\S/.test(line))).toEqual([
+      '  STO-001 data-production/spaces/backups (digitalocean_spaces_bucket.spaces_backups_BC25D180): bucket "izzzi-production-backups" has acl = "public-read" and is not the declared assets bucket',
+      "  CMP-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): droplet has monitoring turned off (enable_monitoring = false)",
+    ]);
   });
 
   it("accept SSH from anywhere only with allow_ssh_from_anywhere = true, warning on every synth", async () => {
