@@ -1,5 +1,6 @@
 import { ConfigError } from "./config/errors";
 import { loadConfigFile, resolveConfigFile } from "./config/load";
+import { PolicyError } from "./constructs/policy/report";
 import { PropsError } from "./constructs/validation";
 import { buildApp } from "./stacks/app";
 import { synthesizeAtomically } from "./stacks/synthesize";
@@ -29,7 +30,7 @@ async function main(argv: readonly string[]): Promise<void> {
 class UsageError extends Error {}
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof PropsError || error instanceof UsageError) {
+  if (error instanceof ConfigError || error instanceof PropsError || error instanceof PolicyError || error instanceof UsageError) {
     console.error(`error: ${error.message}`);
     if (error instanceof UsageError) console.error(USAGE);
     console.error("nothing was written.");

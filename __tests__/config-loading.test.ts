@@ -60,6 +60,9 @@ describe("defaults", () => {
       spacesRegion: "fra1",
       deployUser: "deploy",
       commonTags: {},
+      allowSshFromAnywhere: false,
+      internalPorts: [],
+      policyWaivers: [],
     });
   });
 

@@ -203,7 +203,9 @@ describe("main stack: variants", () => {
   });
 
   it("passes monitoring and backups through", () => {
-    const stack = synthApp({ ...config, enableMonitoring: false, enableBackups: true }).stacks["main-production"]!;
+    // Monitoring off breaks policy CMP-002, so the variant carries a waiver (see policy-config.test.ts).
+    const waiver = { policy: "CMP-002", resource: "main-production/droplet/droplet", reason: "variant test of the monitoring flag" } as const;
+    const stack = synthApp({ ...config, enableMonitoring: false, enableBackups: true, policyWaivers: [waiver] }).stacks["main-production"]!;
     expect(onlyResource(stack, "digitalocean_droplet")[1]).toMatchObject({ monitoring: false, backups: true });
   });
 });

@@ -1,3 +1,4 @@
+import type { PolicyId } from "../constructs/policy/catalog";
 import type { DropletRegion, SupportedImage } from "./digitalocean-catalog";
 
 export type Environment = "dev" | "staging" | "production";
@@ -27,4 +28,18 @@ export interface Config {
   readonly deployUser: string;
   /** Tag key -> value, as written; rendered as lowercase `key:value` DigitalOcean tags. */
   readonly commonTags: Readonly<Record<string, string>>;
+  /** SSH from 0.0.0.0/0 or ::/0 is accepted (with a warning on every synth) only when true. */
+  readonly allowSshFromAnywhere: boolean;
+  /** Ports reachable only from the VPC and mesh, in addition to 5432, 6379, 3000 and 4000. */
+  readonly internalPorts: readonly number[];
+  /** Per-resource exceptions to guard-rail policies, each with its written reason. */
+  readonly policyWaivers: readonly ConfigPolicyWaiver[];
+}
+
+/** One `policy_waivers` entry. */
+export interface ConfigPolicyWaiver {
+  readonly policy: PolicyId;
+  /** Construct path (as shown in policy reports) or Terraform address. */
+  readonly resource: string;
+  readonly reason: string;
 }

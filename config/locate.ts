@@ -7,7 +7,8 @@ export function lineOfKey(source: string, path: readonly (string | number)[]): n
   if (path.length === 0) return undefined;
   const lines = source.split("\n");
   const top = String(path[0]);
-  const topPattern = new RegExp(`^\\s*${escapeRegExp(top)}\\s*=`);
+  if (top.trim() === "") return undefined;
+  const topPattern = new RegExp(`^\\s*${escapeRegExp(top)}\\s*[={]`); // `key = value`, or a block `key {`
   const topIndex = lines.findIndex((line) => topPattern.test(stripComment(line)));
   if (topIndex < 0) return undefined;
   const nested = path.slice(1).filter((part): part is string => typeof part === "string");

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { cidrProblem, isRfc1918, parseCidr } from "./cidr";
+import { POLICY_IDS } from "../constructs/policy/catalog";
+import { cidrProblem, cidrsOverlap, isRfc1918, isWholeInternet, parseCidr } from "./cidr";
 import { DROPLET_REGIONS, SPACES_REGIONS, SUPPORTED_IMAGES } from "./digitalocean-catalog";
 import { sshPublicKeyProblem } from "./ssh-key";
 
@@ -35,6 +36,19 @@ const dnsName = z
 const tagPart = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: "expected 1-100 letters, digits, dashes or underscores (DigitalOcean tag rules)" });
+
+/** Ports the web and management firewalls serve: they can never be internal-only. */
+const PUBLIC_PORTS = [22, 80, 443];
+
+const policyWaiver = z.strictObject({
+  policy: z.enum(POLICY_IDS, { error: `expected a policy id: ${POLICY_IDS.join(", ")}` }),
+  resource: z.string().regex(/^[A-Za-z0-9_.\/-]+$/, {
+    error: "expected a construct path (e.g. main-production/droplet/droplet) or a Terraform address, as shown in policy reports",
+  }),
+  reason: z
+    .string()
+    .refine((reason) => reason.trim().length >= 12, { error: "expected a written reason (at least 12 characters) saying why this resource may break the policy" }),
+});
 
 /** The tfvars file as written: seed 002's variables plus the extensions this product needs. */
 export const tfvarsSchema = z
@@ -76,6 +90,11 @@ export const tfvarsSchema = z
       .refine((name) => name !== "root", { error: "must not be root: the deploy user is an unprivileged sudoer" })
       .default("deploy"),
     common_tags: z.record(tagPart, tagPart).default({}),
+    allow_ssh_from_anywhere: z.boolean().default(false),
+    internal_ports: z
+      .array(z.number().int({ error: "expected a whole port number" }).min(1, { error: "expected a port from 1 to 65535" }).max(65535, { error: "expected a port from 1 to 65535" }))
+      .default([]),
+    policy_waivers: z.array(policyWaiver).default([]),
   })
   .superRefine((raw, ctx) => {
     if (raw.use_existing_ssh_key && raw.ssh_key_name === undefined) {
@@ -92,7 +111,34 @@ export const tfvarsSchema = z
     const seen = new Set<string>();
     raw.allowed_ssh_ips.forEach((block, index) => {
       if (seen.has(block)) ctx.addIssue({ code: "custom", path: ["allowed_ssh_ips", index], message: "is listed twice" });
+      const earlier = raw.allowed_ssh_ips.slice(0, index);
+      const overlapped = earlier.findIndex(
+        (other) => other !== block && cidrProblem(other) === undefined && cidrProblem(block) === undefined && cidrsOverlap(other, block),
+      );
+      if (overlapped >= 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["allowed_ssh_ips", index],
+          message: `overlaps allowed_ssh_ips[${overlapped}] (${earlier[overlapped]}); list each address range once`,
+        });
+      }
       seen.add(block);
+      if (cidrProblem(block) === undefined && isWholeInternet(block) && !raw.allow_ssh_from_anywhere) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["allowed_ssh_ips", index],
+          message:
+            "opens SSH to the whole internet; list only the addresses that need SSH in allowed_ssh_ips (e.g. an office or VPN /32), or set allow_ssh_from_anywhere = true to accept the risk (every synth then warns)",
+        });
+      }
+    });
+    const ports = new Set<number>();
+    raw.internal_ports.forEach((port, index) => {
+      if (ports.has(port)) ctx.addIssue({ code: "custom", path: ["internal_ports", index], message: "is listed twice" });
+      ports.add(port);
+      if (PUBLIC_PORTS.includes(port)) {
+        ctx.addIssue({ code: "custom", path: ["internal_ports", index], message: "is served by the web or management firewall (22, 80, 443); it cannot be internal-only" });
+      }
     });
     const tagCount = Object.keys(raw.common_tags).length;
     if (tagCount > 20) {
@@ -104,3 +150,6 @@ export type Tfvars = z.output<typeof tfvarsSchema>;
 
 /** Variables the file may set, for "did you mean" suggestions. */
 export const TFVARS_KEYS: readonly string[] = Object.keys(tfvarsSchema.shape);
+
+/** Fields of nested settings, for "did you mean" suggestions inside them. */
+export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = { policy_waivers: Object.keys(policyWaiver.shape) };

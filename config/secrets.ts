@@ -1,3 +1,5 @@
+import { secretKindIn } from "./secret-patterns";
+
 /**
  * Secrets are never read from the tfvars file: they would end up in git, in synthesized JSON
  * and in logs. They are sensitive Terraform variables, set as TF_VAR_<name> at deploy time.
@@ -14,11 +16,6 @@ export const KNOWN_SECRET_VARIABLES = [
 
 const SECRET_KEY_PATTERN = /(^|_)(token|secret|secret_key|password|passwd|private_key|api_key|access_key|access_id)(_|$)/;
 
-const SECRET_VALUE_PATTERNS: readonly RegExp[] = [
-  /\bdo[opr]_v1_[0-9a-f]{20,}/, // DigitalOcean personal, OAuth and refresh tokens
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/, // PEM private keys
-];
-
 /** True when a tfvars key names a credential. */
 export function isSecretKey(key: string): boolean {
   return (KNOWN_SECRET_VARIABLES as readonly string[]).includes(key) || SECRET_KEY_PATTERN.test(key);
@@ -26,7 +23,7 @@ export function isSecretKey(key: string): boolean {
 
 /** True when a value looks like a credential, whatever key holds it. */
 export function looksLikeSecretValue(value: unknown): boolean {
-  if (typeof value === "string") return SECRET_VALUE_PATTERNS.some((pattern) => pattern.test(value));
+  if (typeof value === "string") return secretKindIn(value) !== undefined;
   if (Array.isArray(value)) return value.some(looksLikeSecretValue);
   if (value !== null && typeof value === "object") return Object.values(value).some(looksLikeSecretValue);
   return false;

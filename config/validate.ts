@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Config } from "./config";
 import { ConfigError, type ConfigIssue } from "./errors";
 import { lineOfKey } from "./locate";
-import { TFVARS_KEYS, tfvarsSchema, type Tfvars } from "./schema";
+import { NESTED_KEYS, TFVARS_KEYS, tfvarsSchema, type Tfvars } from "./schema";
 import { isSecretKey, looksLikeSecretValue } from "./secrets";
 import { closestMatch } from "./suggest";
 
@@ -15,7 +15,11 @@ export function validateTfvars(raw: Record<string, unknown>, source: string, dis
   const flagged = new Set(issues.map((issue) => issue.key.split(/[.[]/)[0]));
   const withoutFlagged = Object.fromEntries(Object.entries(raw).filter(([key]) => !flagged.has(key)));
   const result = tfvarsSchema.safeParse(withoutFlagged);
-  if (!result.success) issues.push(...result.error.issues.flatMap((issue) => schemaIssues(issue, withoutFlagged, source)));
+  if (!result.success) {
+    // A refused secret was removed before parsing: do not also call it "required but not set".
+    const unflagged = result.error.issues.filter((issue) => !flagged.has(String(issue.path[0] ?? "")));
+    issues.push(...unflagged.flatMap((issue) => schemaIssues(issue, withoutFlagged, source)));
+  }
   if (issues.length > 0 || !result.success) {
     issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.key.localeCompare(b.key));
     throw new ConfigError(displayName, issues);
@@ -58,7 +62,8 @@ function literalIssues(raw: Record<string, unknown>, source: string): ConfigIssu
 function schemaIssues(issue: z.core.$ZodIssue, raw: Record<string, unknown>, source: string): ConfigIssue[] {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => {
-      const suggestion = closestMatch(key, TFVARS_KEYS);
+      const candidates = issue.path.length === 0 ? TFVARS_KEYS : (NESTED_KEYS[String(issue.path[0])] ?? []);
+      const suggestion = closestMatch(key, candidates);
       const hint = suggestion === undefined ? "" : ` Did you mean ${suggestion}?`;
       return {
         key: joinPath([...issue.path, key]),
@@ -70,7 +75,7 @@ function schemaIssues(issue: z.core.$ZodIssue, raw: Record<string, unknown>, sou
   const path = issue.path as (string | number)[];
   const value = valueAt(raw, path);
   const base = { key: joinPath(path), line: lineOfKey(source, path) };
-  if (value === undefined && issue.code === "invalid_type") return [{ ...base, problem: "is required but not set" }];
+  if (value === undefined && (issue.code === "invalid_type" || issue.code === "invalid_value")) return [{ ...base, problem: "is required but not set" }];
   if (issue.code === "invalid_type") {
     return [{ ...base, shownValue: showValue(value), problem: `expected ${describeType(issue.expected)}, got ${describeValue(value)}` }];
   }
@@ -102,6 +107,9 @@ function toConfig(raw: Tfvars): Config {
     spacesRegion: raw.spaces_region ?? raw.region,
     deployUser: raw.deploy_user,
     commonTags: raw.common_tags,
+    allowSshFromAnywhere: raw.allow_ssh_from_anywhere,
+    internalPorts: raw.internal_ports,
+    policyWaivers: raw.policy_waivers.map((waiver) => ({ ...waiver, reason: waiver.reason.trim() })),
   };
 }
 
@@ -114,8 +122,10 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** `policy_waivers[0].reason`; a key that is not a plain identifier is quoted, so a blank or odd key stays visible. */
 function joinPath(path: readonly PropertyKey[]): string {
-  return path.map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`)).join("");
+  const name = (part: PropertyKey): string => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(part)) ? String(part) : JSON.stringify(String(part)));
+  return path.map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? name(part) : `.${name(part)}`)).join("");
 }
 
 /** Renders a value for an error message; credentials are never rendered. */

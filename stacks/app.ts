@@ -1,9 +1,11 @@
 import { App } from "cdktf";
 import type { Config } from "../config/config";
 import { dropletUserData } from "../cloud-init/host-user-data";
+import { applyPolicies } from "../constructs/policy/aspect";
 import { PROJECT_ROOT_CONTEXT } from "./backend";
 import { DataStack } from "./data-stack";
 import { MainStack } from "./main-stack";
+import { policyContextFor } from "./policy-context";
 
 export interface BuildAppOptions {
   /** @default $CDKTF_OUTDIR or "cdktf.out" */
@@ -12,6 +14,8 @@ export interface BuildAppOptions {
   readonly hclOutput?: boolean;
   /** Where local state files live; backend paths are relative to it. @default process.cwd() */
   readonly projectRoot?: string;
+  /** Receives guard-rail warnings and waiver notices of a passing synth. @default stderr */
+  readonly onPolicyNotice?: (line: string) => void;
 }
 
 /** Stack names: `<role>-<environment>`, so environments never share a state file. */
@@ -19,7 +23,7 @@ export function stackName(role: "main" | "data", config: Config): string {
   return `${role}-${config.environment}`;
 }
 
-/** Builds every stack of the product from one validated config. */
+/** Builds every stack of the product from one validated config; the guard-rail policies run on synth. */
 export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   const app = new App({
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
@@ -31,5 +35,6 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     const data = new DataStack(app, stackName("data", config), { config, projectId: main.projectId });
     data.addDependency(main);
   }
+  applyPolicies(app, policyContextFor(config), options.onPolicyNotice === undefined ? {} : { notify: options.onPolicyNotice });
   return app;
 }

@@ -1,0 +1,142 @@
+import fc from "fast-check";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import type { Config } from "../config/config";
+import { ConfigError } from "../config/errors";
+import { parseConfigSource } from "../config/load";
+import { parseTfvars } from "../config/parse-hcl";
+import { TFVARS_KEYS } from "../config/schema";
+import { validateTfvars } from "../config/validate";
+import { PolicyError } from "../constructs/policy/report";
+import { PropsError } from "../constructs/validation";
+import { buildApp } from "../stacks/app";
+import { synthesizeAtomically } from "../stacks/synthesize";
+import { EXAMPLE_SOURCE } from "./helpers/synth";
+
+// Property-based fuzzing of the config loader: random mutations of the valid example must give
+// a valid Config or one clean ConfigError, never another exception or a stack trace. Fixed seed
+// and bounded runs keep the suite deterministic; change SEED locally to explore further.
+const SEED = 20261122;
+const FILE = "terraform.tfvars";
+
+type Raw = Record<string, unknown>;
+type Mutation = { kind: "delete"; key: string } | { kind: "set"; key: string; value: unknown };
+
+let example: Raw;
+beforeAll(async () => {
+  example = await parseTfvars(FILE, EXAMPLE_SOURCE);
+});
+
+const hostileString = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.constantFrom("", " ", "${var.x}", "%{ if }", "\\", '"', "\n", "0.0.0.0/0", "::/0", "10.0.0.0/16", "ssh-ed25519 AAAA", "-----BEGIN RSA PRIVATE KEY-----", "root", "é", "😀", "\u202e", "\u0000"),
+  fc.string({ maxLength: 3 }).map((seed) => seed.repeat(5000)),
+);
+
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  hostileString,
+  fc.constantFrom(true, false, null, 0, -1, 1e308, -1e308, 65536, 3.5, Number.MAX_SAFE_INTEGER),
+  fc.integer(),
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.array(hostileString, { maxLength: 5 }),
+  fc.dictionary(hostileString, hostileString, { maxKeys: 4 }),
+  fc.array(fc.record({ policy: hostileString, resource: hostileString, reason: hostileString }, { requiredKeys: [] }), { maxLength: 3 }),
+);
+
+const anyKey = fc.oneof(fc.constantFrom(...TFVARS_KEYS), fc.constantFrom(...TFVARS_KEYS).map((key) => `${key}x`), fc.string({ minLength: 1, maxLength: 12 }));
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  anyKey.map((key): Mutation => ({ kind: "delete", key })),
+  fc.record({ kind: fc.constant("set" as const), key: anyKey, value: hostileValue }),
+);
+
+function mutate(raw: Raw, mutations: readonly Mutation[]): Raw {
+  const copy: Raw = structuredClone(raw);
+  for (const change of mutations) {
+    if (change.kind === "delete") delete copy[change.key];
+    else copy[change.key] = change.value;
+  }
+  return copy;
+}
+
+/** Renders a value as HCL: strings with JSON escapes (HCL's are a superset), objects with quoted keys. */
+function toHcl(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `[${value.map(toHcl).join(", ")}]`;
+  return `{\n${Object.entries(value as Raw).map(([key, item]) => `  ${JSON.stringify(key)} = ${toHcl(item)}`).join("\n")}\n}`;
+}
+
+function toTfvars(raw: Raw): string {
+  return `${Object.entries(raw).map(([key, value]) => `${key} = ${toHcl(value)}`).join("\n")}\n`;
+}
+
+/** Passes for a Config or a clean ConfigError; rethrows anything else (fast-check then shrinks it). */
+function expectClean(outcome: unknown): void {
+  if (outcome instanceof ConfigError) {
+    const [head, ...lines] = outcome.message.split("\n");
+    expect(head).toMatch(/^invalid configuration in terraform\.tfvars \(\d+ problems?\):$/);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^ {2}terraform\.tfvars(:\d+)?: \S/);
+    expect(outcome.message).not.toMatch(/\n\s+at |\[object Object\]|undefined/);
+    return;
+  }
+  if (outcome instanceof Error) throw outcome;
+  expect(typeof (outcome as Config).projectName).toBe("string");
+}
+
+async function settle<T>(work: () => Promise<T> | T): Promise<unknown> {
+  try {
+    return await work();
+  } catch (error) {
+    return error;
+  }
+}
+
+describe("config fuzzing (fast-check, fixed seed)", () => {
+  it("validates mutated tfvars objects into a Config or a clean ConfigError", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (mutations) => {
+        const raw = mutate(example, mutations);
+        expectClean(await settle(() => validateTfvars(raw, toTfvars(raw), FILE)));
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it("parses mutated tfvars files into a Config or a clean ConfigError, and valid ones synthesize or fail cleanly", async () => {
+    let valid = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
+        const outcome = await settle(() => parseConfigSource(toTfvars(mutate(example, mutations)), FILE));
+        expectClean(outcome);
+        if (outcome instanceof ConfigError) return;
+        valid += 1;
+        const root = mkdtempSync(path.join(tmpdir(), "fuzz-"));
+        const synth = await settle(() =>
+          synthesizeAtomically(path.join(root, "cdktf.out"), (staging) =>
+            buildApp(outcome as Config, { outdir: staging, projectRoot: root, onPolicyNotice: () => {} }),
+          ),
+        );
+        if (synth instanceof Error && !(synth instanceof PolicyError || synth instanceof PropsError)) throw synth;
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+    expect(valid).toBeGreaterThan(0);
+  });
+
+  it("turns garbage spliced into the example file into a clean ConfigError", async () => {
+    const splice = fc.record({ at: fc.nat({ max: EXAMPLE_SOURCE.length }), cut: fc.nat({ max: 40 }), insert: hostileString });
+    await fc.assert(
+      fc.asyncProperty(fc.array(splice, { minLength: 1, maxLength: 3 }), async (splices) => {
+        let source = EXAMPLE_SOURCE;
+        for (const { at, cut, insert } of splices) source = source.slice(0, at) + insert + source.slice(at + cut);
+        expectClean(await settle(() => parseConfigSource(source, FILE)));
+      }),
+      { seed: SEED, numRuns: 150 },
+    );
+  });
+});

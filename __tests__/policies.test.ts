@@ -1,0 +1,307 @@
+import { TerraformOutput, TerraformVariable, Token, type TerraformStack } from "cdktf";
+import { Droplet } from "@cdktf/provider-digitalocean/lib/droplet";
+import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
+import { Firewall, type FirewallInboundRule } from "@cdktf/provider-digitalocean/lib/firewall";
+import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
+import { SpacesBucketPolicy } from "@cdktf/provider-digitalocean/lib/spaces-bucket-policy";
+import { Vpc } from "@cdktf/provider-digitalocean/lib/vpc";
+import { File } from "@cdktf/provider-local/lib/file";
+import { Spaces } from "../constructs/spaces";
+import { problemLines, synthWithPolicies, userDataFixture } from "./helpers/policy";
+
+/** A droplet that passes every policy unless overridden: key, monitoring, behind a firewall. */
+function droplet(stack: TerraformStack, id: string, overrides: Partial<ConstructorParameters<typeof Droplet>[2]> = {}): Droplet {
+  return new Droplet(stack, id, {
+    name: id,
+    region: "fra1",
+    size: "s-1vcpu-1gb",
+    image: "ubuntu-24-04-x64",
+    sshKeys: ["aa:bb:cc"],
+    monitoring: true,
+    userData: userDataFixture("ufw-host.yaml"),
+    ...overrides,
+  });
+}
+
+function firewall(stack: TerraformStack, inbound: FirewallInboundRule[], dropletIds: number[] = []): Firewall {
+  return new Firewall(stack, "fw", { name: "fw", dropletIds, inboundRule: inbound });
+}
+
+describe("NET-001: internal ports stay inside the VPC and mesh", () => {
+  it("fails a firewall opening PostgreSQL to the internet, naming rule, port, source and fix", () => {
+    const run = synthWithPolicies((stack) => firewall(stack, [{ protocol: "tcp", portRange: "5432", sourceAddresses: ["0.0.0.0/0", "10.0.0.0/16"] }]));
+    expect(problemLines(run)).toEqual([
+      "NET-001 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens internal tcp 5432 (PostgreSQL) to 0.0.0.0/0, outside the VPC and mesh (10.0.0.0/16)",
+    ]);
+    expect(run.report).toContain("fix: allow the port from vpc_cidr or the WireGuard mesh only");
+    expect(run.written).toBe(false);
+  });
+
+  it("fails an all-ports rule from a private range that is not the VPC, and a declared internal port", () => {
+    const run = synthWithPolicies(
+      (stack) =>
+        firewall(stack, [
+          { protocol: "tcp", portRange: "1-65535", sourceAddresses: ["192.168.0.0/16"] },
+          { protocol: "tcp", portRange: "8080", sourceAddresses: ["::/0"] },
+        ]),
+      { internalPorts: [5432, 6379, 3000, 4000, 8080] },
+    );
+    expect(problemLines(run)).toEqual([
+      "NET-001 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens internal tcp 5432 (PostgreSQL), 6379 (Redis), 3000 (Frontend), 4000 (Backend), 8080 to 192.168.0.0/16, outside the VPC and mesh (10.0.0.0/16)",
+      "NET-001 test/fw (digitalocean_firewall.fw): inbound_rule[1] opens internal tcp 8080 to ::/0, outside the VPC and mesh (10.0.0.0/16)",
+    ]);
+  });
+
+  it("fails a source it cannot check (a reference that is not the VPC range)", () => {
+    const run = synthWithPolicies((stack) => {
+      const other = new TerraformVariable(stack, "office", { type: "string" });
+      firewall(stack, [{ protocol: "tcp", portRange: "6379", sourceAddresses: [other.stringValue] }]);
+    });
+    expect(problemLines(run)).toEqual([
+      'NET-001 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens internal tcp 6379 (Redis) to "${var.office}" (not a literal address, cannot be checked), outside the VPC and mesh (10.0.0.0/16)',
+    ]);
+  });
+
+  it("fails UFW rules in a host's user data that open Redis and route PostgreSQL from anywhere", () => {
+    const run = synthWithPolicies((stack) => droplet(stack, "host", { userData: userDataFixture("ufw-exposes-internal.yaml") }));
+    expect(problemLines(run)).toEqual([
+      "NET-001 test/host (digitalocean_droplet.host): user_data: `ufw allow 6379/tcp` opens internal tcp 6379 (Redis) to 0.0.0.0/0, ::/0, outside the VPC and mesh (10.0.0.0/16)",
+      "NET-001 test/host (digitalocean_droplet.host): user_data: `ufw route allow proto tcp from any to any port 5432` opens internal tcp 5432 (PostgreSQL) to 0.0.0.0/0, ::/0, outside the VPC and mesh (10.0.0.0/16)",
+    ]);
+  });
+
+  it("passes internal ports from the VPC (literal or by reference), the mesh network and the mesh interface", () => {
+    const run = synthWithPolicies(
+      (stack) => {
+        const vpc = new Vpc(stack, "vpc", { name: "vpc", region: "fra1", ipRange: "10.20.0.0/16" });
+        firewall(stack, [
+          { protocol: "tcp", portRange: "5432", sourceAddresses: ["10.0.0.0/16", "10.0.3.0/24"] },
+          { protocol: "tcp", portRange: "6379", sourceAddresses: [vpc.ipRange] },
+          { protocol: "tcp", portRange: "3000", sourceAddresses: ["10.20.1.0/24"] },
+          { protocol: "tcp", portRange: "4000", sourceAddresses: ["10.99.0.0/24"] },
+          { protocol: "tcp", portRange: "80", sourceAddresses: ["0.0.0.0/0", "::/0"] },
+        ]);
+        droplet(stack, "host");
+      },
+      { trustedNetworks: ["10.0.0.0/16", "10.99.0.0/24"] },
+    );
+    expect(run.report).toBeUndefined();
+    expect(run.written).toBe(true);
+  });
+});
+
+describe("NET-002: SSH is never open to the whole internet", () => {
+  it("fails SSH from ::/0 on a cloud firewall and `ufw allow OpenSSH` on a host", () => {
+    const run = synthWithPolicies((stack) => {
+      const host = droplet(stack, "host", { userData: userDataFixture("ufw-ssh-anywhere.yaml") });
+      firewall(stack, [{ protocol: "tcp", portRange: "22", sourceAddresses: ["203.0.113.10/32", "::/0"] }], [Token.asNumber(host.id)]);
+    });
+    expect(problemLines(run)).toEqual([
+      "NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to ::/0, the whole internet",
+      "NET-002 test/host (digitalocean_droplet.host): user_data: `ufw allow OpenSSH` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet",
+    ]);
+    expect(run.report).toContain("fix: list the addresses that need SSH in allowed_ssh_ips");
+  });
+
+  it("only warns, on a passing synth, when allow_ssh_from_anywhere = true", () => {
+    const run = synthWithPolicies((stack) => firewall(stack, [{ protocol: "tcp", portRange: "22", sourceAddresses: ["0.0.0.0/0"] }]), {
+      allowSshFromAnywhere: true,
+    });
+    expect(run.report).toBeUndefined();
+    expect(run.written).toBe(true);
+    expect(run.notices[0]?.split("\n")[0]).toBe(
+      "warning: NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
+    );
+  });
+
+  it("passes SSH from listed addresses", () => {
+    const run = synthWithPolicies((stack) => firewall(stack, [{ protocol: "tcp", portRange: "22", sourceAddresses: ["203.0.113.10/32", "2001:db8::/48"] }]));
+    expect(run).toMatchObject({ report: undefined, notices: [] });
+  });
+});
+
+describe("STO-001: no public bucket except the declared assets bucket", () => {
+  it("fails a public backups bucket, a public-write assets bucket and an everyone-allowed bucket policy", () => {
+    const run = synthWithPolicies((stack) => {
+      new SpacesBucket(stack, "backups", { name: "izzzi-production-backups", region: "fra1", acl: "public-read" });
+      new SpacesBucket(stack, "assets", { name: "izzzi-production-assets", region: "fra1", acl: "public-read-write" });
+      const logs = new SpacesBucket(stack, "logs", { name: "izzzi-production-logs", region: "fra1", acl: "private" });
+      new SpacesBucketPolicy(stack, "logs-policy", {
+        region: "fra1",
+        bucket: logs.name,
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }] }),
+      });
+    });
+    expect(problemLines(run)).toEqual([
+      'STO-001 test/backups (digitalocean_spaces_bucket.backups): bucket "izzzi-production-backups" has acl = "public-read" and is not the declared assets bucket',
+      'STO-001 test/assets (digitalocean_spaces_bucket.assets): bucket "izzzi-production-assets" has acl = "public-read-write" and lets anyone write to it',
+      'STO-001 test/logs-policy (digitalocean_spaces_bucket_policy.logs-policy): bucket policy on "izzzi-production-logs" allows Principal "*" and the bucket is not the declared assets bucket',
+    ]);
+  });
+
+  it("passes seed 002's buckets: only the assets bucket is public-read", () => {
+    const run = synthWithPolicies((stack) => new Spaces(stack, "spaces", { namePrefix: "izzzi-production", region: "fra1" }));
+    expect(run).toMatchObject({ report: undefined, notices: [], written: true });
+  });
+});
+
+describe("STO-002: the state bucket is versioned and protected from destroy", () => {
+  it("fails a state bucket without versioning or prevent_destroy, with force_destroy", () => {
+    const run = synthWithPolicies((stack) =>
+      new SpacesBucket(stack, "state", { name: "izzzi-production-terraform-state", region: "fra1", acl: "private", forceDestroy: true }),
+    );
+    expect(problemLines(run)).toEqual([
+      'STO-002 test/state (digitalocean_spaces_bucket.state): state bucket "izzzi-production-terraform-state": versioning is not enabled; lifecycle.prevent_destroy is not true; force_destroy = true would delete its objects with it',
+    ]);
+  });
+
+  it("recognises a state bucket by its name even when it is not the declared one", () => {
+    const run = synthWithPolicies((stack) =>
+      new SpacesBucket(stack, "state", { name: "other-tfstate", region: "fra1", acl: "private", versioning: { enabled: true } }),
+    );
+    expect(problemLines(run)).toEqual([
+      'STO-002 test/state (digitalocean_spaces_bucket.state): state bucket "other-tfstate": lifecycle.prevent_destroy is not true',
+    ]);
+  });
+
+  it("passes a versioned, prevent_destroy state bucket", () => {
+    const run = synthWithPolicies((stack) =>
+      new SpacesBucket(stack, "state", {
+        name: "izzzi-production-terraform-state",
+        region: "fra1",
+        acl: "private",
+        versioning: { enabled: true },
+        lifecycle: { preventDestroy: true },
+      }),
+    );
+    expect(run.report).toBeUndefined();
+  });
+});
+
+describe("CMP-001 and CMP-002: droplets have SSH keys and monitoring", () => {
+  it("fails a droplet without keys and one without monitoring", () => {
+    const run = synthWithPolicies((stack) => {
+      droplet(stack, "keyless", { sshKeys: [] });
+      droplet(stack, "unmonitored", { monitoring: false });
+    });
+    expect(problemLines(run)).toEqual([
+      "CMP-001 test/keyless (digitalocean_droplet.keyless): droplet has no ssh_keys",
+      "CMP-002 test/unmonitored (digitalocean_droplet.unmonitored): droplet has monitoring turned off (enable_monitoring = false)",
+    ]);
+  });
+
+  it("passes a droplet with a key and monitoring", () => {
+    expect(synthWithPolicies((stack) => droplet(stack, "host")).report).toBeUndefined();
+  });
+});
+
+describe("HOST-001: every host's UFW denies inbound by default", () => {
+  const hostWith = (fixture: string) => synthWithPolicies((stack) => droplet(stack, "host", { userData: userDataFixture(fixture) }));
+
+  it.each([
+    ["ufw-allows-inbound.yaml", "user_data sets `ufw default allow incoming`: inbound traffic is allowed by default"],
+    ["ufw-enabled-first.yaml", "user_data enables UFW before `ufw default deny incoming`: it boots with the image's defaults"],
+    ["ufw-never-enabled.yaml", "user_data configures UFW but never runs `ufw --force enable`: the firewall stays off"],
+    ["no-ufw.yaml", "user_data never configures UFW and no cloud firewall protects it: inbound traffic is not denied by default"],
+  ])("fails %s", (fixture, problem) => {
+    expect(problemLines(hostWith(fixture))).toEqual([`HOST-001 test/host (digitalocean_droplet.host): ${problem}`]);
+  });
+
+  it("reads UFW from shell-script and jinja-templated user data too", () => {
+    const script = "#!/bin/bash\nset -e\nufw default deny incoming\nufw allow 6379/tcp\nufw --force enable\n";
+    const jinja = `## template: jinja\n${userDataFixture("ufw-allows-inbound.yaml")}`;
+    const run = synthWithPolicies((stack) => {
+      droplet(stack, "script", { userData: script });
+      droplet(stack, "jinja", { userData: jinja });
+    });
+    expect(problemLines(run)).toEqual([
+      "NET-001 test/script (digitalocean_droplet.script): user_data: `ufw allow 6379/tcp` opens internal tcp 6379 (Redis) to 0.0.0.0/0, ::/0, outside the VPC and mesh (10.0.0.0/16)",
+      "HOST-001 test/jinja (digitalocean_droplet.jinja): user_data sets `ufw default allow incoming`: inbound traffic is allowed by default",
+    ]);
+  });
+
+  it("fails user data that is not YAML, and a droplet with no user data outside any firewall", () => {
+    const run = synthWithPolicies((stack) => {
+      droplet(stack, "broken", { userData: "#cloud-config\nruncmd: [unclosed\n" });
+      const bare = droplet(stack, "bare");
+      bare.addOverride("user_data", null);
+    });
+    const lines = problemLines(run);
+    expect(lines[0]).toMatch(/^HOST-001 test\/broken \(digitalocean_droplet\.broken\): user_data is not valid YAML \(.+\)$/);
+    expect(lines[1]).toBe(
+      "HOST-001 test/bare (digitalocean_droplet.bare): host has no cloud-config (user_data) and no cloud firewall protects it: inbound traffic is not denied by default",
+    );
+  });
+
+  it("fails a non-droplet host (a rendered OVH cloud-init file) without UFW", () => {
+    const run = synthWithPolicies((stack) => new File(stack, "ovh-host", { filename: "ovh-1.yaml", content: userDataFixture("no-ufw.yaml") }));
+    expect(problemLines(run)).toEqual([
+      "HOST-001 test/ovh-host (local_file.ovh-host): content never configures UFW and no cloud firewall protects it: inbound traffic is not denied by default",
+    ]);
+  });
+
+  it("fails a firewalled droplet without UFW once UFW is required everywhere", () => {
+    const build = (stack: TerraformStack): void => {
+      const host = droplet(stack, "host", { userData: userDataFixture("no-ufw.yaml") });
+      firewall(stack, [{ protocol: "tcp", portRange: "443", sourceAddresses: ["0.0.0.0/0"] }], [Token.asNumber(host.id)]);
+    };
+    expect(synthWithPolicies(build).report).toBeUndefined();
+    expect(problemLines(synthWithPolicies(build, { requireUfwOnFirewalledDroplets: true }))).toEqual([
+      "HOST-001 test/host (digitalocean_droplet.host): user_data never configures UFW: inbound traffic is not denied by default",
+    ]);
+  });
+
+  it.each(["ufw-host.yaml", "ufw-default-file.yaml"])("passes %s (deny by default, enabled last)", (fixture) => {
+    expect(hostWith(fixture)).toMatchObject({ report: undefined, notices: [], written: true });
+  });
+
+  it("passes the same hand-made user data on an OVH-style rendered file", () => {
+    const run = synthWithPolicies((stack) => new File(stack, "ovh-host", { filename: "ovh-1.yaml", content: userDataFixture("ufw-host.yaml") }));
+    expect(run.report).toBeUndefined();
+  });
+});
+
+describe("SEC-001: nothing synthesized looks like a secret", () => {
+  it("fails a token in an output, a WireGuard key in user data and a PEM key in a file, without echoing them", () => {
+    const token = `dop_v1_${"5e".repeat(32)}`;
+    const run = synthWithPolicies((stack) => {
+      new TerraformOutput(stack, "leak", { value: token });
+      droplet(stack, "host", { userData: userDataFixture("wireguard-embedded-key.yaml") });
+      new File(stack, "key", { filename: "id", content: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n" });
+      new File(stack, "tunnel", { filename: "t", content: `cloudflared tunnel run --token eyJhIjoi${"Q".repeat(80)}` });
+      new File(stack, "cf", { filename: "env", content: `CLOUDFLARE_API_TOKEN=${"a1B2_c3D4-".repeat(4)}\n` });
+    });
+    expect(problemLines(run)).toEqual([
+      "SEC-001 test/output.leak (output.leak): value holds what looks like a DigitalOcean API token (value not shown)",
+      "SEC-001 test/host (digitalocean_droplet.host): user_data holds what looks like a WireGuard private key (value not shown)",
+      "SEC-001 test/key (local_file.key): content holds what looks like a PEM private key (value not shown)",
+      "SEC-001 test/tunnel (local_file.tunnel): content holds what looks like a Cloudflare tunnel token (value not shown)",
+      "SEC-001 test/cf (local_file.cf): content holds what looks like a Cloudflare API token (value not shown)",
+    ]);
+    expect(run.report).not.toContain("5e5e");
+    expect(run.report).not.toContain("yAnz5TF");
+    expect(run.report).not.toContain("QQQQ");
+    expect(run.written).toBe(false);
+  });
+
+  it("fails a literal value in a credential attribute, whatever it looks like", () => {
+    const run = synthWithPolicies((stack) => {
+      new DigitaloceanProvider(stack, "literal", { alias: "literal", token: "plain-text-token", spacesSecretKey: "also-plain" });
+    });
+    expect(problemLines(run)).toEqual([
+      "SEC-001 test/provider.digitalocean[1] (provider.digitalocean[1]): spaces_secret_key is a credential attribute holding a literal value (value not shown); it must reference a sensitive variable",
+      "SEC-001 test/provider.digitalocean[1] (provider.digitalocean[1]): token is a credential attribute holding a literal value (value not shown); it must reference a sensitive variable",
+    ]);
+    expect(run.report).not.toContain("plain-text-token");
+  });
+
+  it("passes sensitive variable references, key generation on the host and hashes", () => {
+    const run = synthWithPolicies((stack) => {
+      const token = new TerraformVariable(stack, "do_token", { type: "string", sensitive: true });
+      new TerraformOutput(stack, "token_ref", { value: token.stringValue, sensitive: true });
+      new TerraformOutput(stack, "hash", { value: "9f".repeat(32) });
+      droplet(stack, "host", { userData: userDataFixture("wireguard-generated-key.yaml") });
+    });
+    expect(run.report).toBeUndefined();
+  });
+});

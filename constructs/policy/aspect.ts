@@ -1,0 +1,67 @@
+import { App, Aspects, TerraformStack, type IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
+import { failed, formatNotices, PolicyError, type PolicyOutcome } from "./report";
+import { ALL_POLICIES } from "./policies";
+import { blocksOfStack } from "./synthesized-blocks";
+import type { Policy, PolicyContext, SynthesizedBlock } from "./types";
+import { constructWaivers, waiverFor } from "./waivers";
+
+export interface PolicyOptions {
+  /** Receives each warning and waiver notice of a passing synth. @default write to stderr */
+  readonly notify?: (line: string) => void;
+  /** @default ALL_POLICIES */
+  readonly policies?: readonly Policy[];
+}
+
+/** Runs every policy over the synthesized JSON of all stacks of an app. */
+export function evaluatePolicies(blocks: readonly SynthesizedBlock[], context: PolicyContext, policies: readonly Policy[] = ALL_POLICIES): PolicyOutcome {
+  const findings = policies.flatMap((policy) => policy.check(blocks, context));
+  const waived = findings.flatMap((finding) => {
+    const waiver = waiverFor(finding, context.waivers);
+    return waiver === undefined ? [] : [{ finding, waiver }];
+  });
+  const isWaived = new Set(waived.map(({ finding }) => finding));
+  return {
+    errors: findings.filter((finding) => finding.severity === "error" && !isWaived.has(finding)),
+    warnings: findings.filter((finding) => finding.severity === "warning" && !isWaived.has(finding)),
+    waived,
+    unusedWaivers: context.waivers.filter((waiver) => !waived.some((entry) => entry.waiver === waiver)),
+  };
+}
+
+/**
+ * The guard-rail Aspect. CDKTF invokes aspects stack by stack, just before writing each one;
+ * the first invocation checks every stack of the app (all are prepared by then, so
+ * cross-stack references are resolved) and throws PolicyError with one report for the whole
+ * app. Policies read `stack.toTerraform()`, exactly what cdk.tf.json will contain.
+ */
+class PolicyAspect implements IAspect {
+  private outcome: PolicyOutcome | undefined;
+
+  constructor(
+    private readonly context: PolicyContext,
+    private readonly options: PolicyOptions,
+  ) {}
+
+  visit(node: IConstruct): void {
+    if (!TerraformStack.isStack(node)) return;
+    if (this.outcome === undefined) {
+      const app = App.of(node);
+      const stacks = app.node.findAll().filter(TerraformStack.isStack);
+      const blocks = stacks.flatMap((stack) => blocksOfStack(stack.node.id, stack.toTerraform() as Record<string, unknown>));
+      const context = { ...this.context, waivers: [...this.context.waivers, ...constructWaivers(stacks)] };
+      this.outcome = evaluatePolicies(blocks, context, this.options.policies);
+      if (!failed(this.outcome)) {
+        const notify = this.options.notify ?? ((line: string) => process.stderr.write(`${line}\n`));
+        formatNotices(this.outcome).forEach((line) => notify(line));
+      }
+    }
+    if (failed(this.outcome)) throw new PolicyError(this.outcome);
+  }
+}
+
+/** Adds the policy Aspect to every stack of the app (call after all stacks exist). */
+export function applyPolicies(app: App, context: PolicyContext, options: PolicyOptions = {}): void {
+  const aspect = new PolicyAspect(context, options);
+  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) Aspects.of(stack).add(aspect);
+}

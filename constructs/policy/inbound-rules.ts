@@ -1,0 +1,85 @@
+import * as ipaddr from "ipaddr.js";
+import { cidrProblem, cidrsOverlap, parseCidr } from "../../config/cidr";
+import { hostsIn } from "./hosts";
+import { parseFirewallPortRange, type PortRange } from "./port-ranges";
+import { resourcesOfType, stringsIn } from "./synthesized-blocks";
+import type { SynthesizedBlock } from "./types";
+
+/** One inbound allow rule, from a cloud firewall or from a host's UFW commands. */
+export interface InboundRule {
+  /** The firewall or host resource the rule belongs to. */
+  readonly block: SynthesizedBlock;
+  /** Where in that resource: `inbound_rule[2]`, or `user_data: ufw allow 5432/tcp`. */
+  readonly origin: string;
+  readonly protocol: "tcp" | "udp" | "icmp" | "any";
+  readonly ports: readonly PortRange[];
+  /** Source CIDRs (or unresolved references). Droplet, tag and load-balancer sources are inside by nature and left out. */
+  readonly sources: readonly string[];
+  /** Bound to a mesh interface (`ufw allow in on wg0`): only mesh peers can use it. */
+  readonly onTrustedInterface: boolean;
+}
+
+export function inboundRulesOf(blocks: readonly SynthesizedBlock[]): InboundRule[] {
+  const fromFirewalls = resourcesOfType(blocks, "digitalocean_firewall").flatMap((firewall) =>
+    (Array.isArray(firewall.attributes.inbound_rule) ? (firewall.attributes.inbound_rule as Record<string, unknown>[]) : []).map(
+      (rule, index): InboundRule => {
+        const protocol = rule.protocol === "udp" || rule.protocol === "icmp" ? rule.protocol : "tcp";
+        return {
+          block: firewall,
+          origin: `inbound_rule[${index}]`,
+          protocol,
+          ports: protocol === "icmp" ? [] : parseFirewallPortRange(rule.port_range),
+          sources: stringsIn(rule.source_addresses).map(({ text }) => text),
+          onTrustedInterface: false,
+        };
+      },
+    ),
+  );
+  const fromHosts = hostsIn(blocks).flatMap((host) =>
+    host.ufw.flatMap((command): InboundRule[] =>
+      command.kind !== "allow"
+        ? []
+        : [
+            {
+              block: host.block,
+              origin: `${host.attribute}: \`${command.text}\``,
+              protocol: command.protocol,
+              ports: command.ports,
+              sources: command.sources,
+              onTrustedInterface: command.interface !== undefined && /^wg/.test(command.interface),
+            },
+          ],
+    ),
+  );
+  return [...fromFirewalls, ...fromHosts];
+}
+
+export type SourceKind = "world" | "trusted" | "outside" | "unverifiable";
+
+/** Where a source address sits relative to the trusted networks (VPC, mesh). */
+export function classifySource(source: string, trustedNetworks: readonly string[]): SourceKind {
+  if (/^\$\{digitalocean_vpc\.[\w-]+\.ip_range\}$/.test(source)) return "trusted";
+  const cidr = source.includes("/") ? source : hostCidr(source);
+  if (cidr === undefined || cidrProblem(cidr) !== undefined) return "unverifiable";
+  const block = parseCidr(cidr);
+  if (block.prefix === 0) return "world";
+  const inside = trustedNetworks.some((network) => {
+    if (cidrProblem(network) !== undefined) return false;
+    const trusted = parseCidr(network);
+    return trusted.family === block.family && block.prefix >= trusted.prefix && cidrsOverlap(network, cidr);
+  });
+  return inside ? "trusted" : "outside";
+}
+
+function hostCidr(address: string): string | undefined {
+  if (!ipaddr.isValid(address)) return undefined;
+  const parsed = ipaddr.parse(address);
+  return `${parsed.toString()}/${parsed.kind() === "ipv4" ? 32 : 128}`;
+}
+
+/** VPC ranges written in the stacks, trusted in addition to the declared networks. */
+export function vpcRangesOf(blocks: readonly SynthesizedBlock[]): string[] {
+  return resourcesOfType(blocks, "digitalocean_vpc")
+    .map((vpc) => vpc.attributes.ip_range)
+    .filter((range): range is string => typeof range === "string" && !range.includes("${"));
+}
