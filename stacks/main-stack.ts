@@ -10,6 +10,7 @@ import { Networking } from "../constructs/networking";
 import { Project } from "../constructs/project";
 import { useRelativeLocalBackend } from "./backend";
 import { addDigitalOceanProvider } from "./digitalocean-provider";
+import type { DescribedStack } from "./synthesize";
 
 export interface MainStackProps {
   readonly config: Config;
@@ -18,7 +19,9 @@ export interface MainStackProps {
 }
 
 /** Seed 002's environment: VPC, SSH key, droplet, three firewalls, DNS and the project. */
-export class MainStack extends TerraformStack {
+export class MainStack extends TerraformStack implements DescribedStack {
+  readonly summary =
+    "The application environment of seed 002: VPC, SSH key, droplet with cloud-init, the web, internal and management firewalls, DNS records and the DigitalOcean project.";
   /** Project id, consumed by the data stack through a cross-stack reference. */
   readonly projectId: string;
   readonly droplet: Droplet;
