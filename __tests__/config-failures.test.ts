@@ -49,7 +49,7 @@ const CASES: RefusedCase[] = [
   refused("an unknown region", set("region", '"fra9"'), (s) =>
     `${at(s, "region")}: region = "fra9": expected a DigitalOcean region: nyc1, nyc2, nyc3, sfo1, sfo2, sfo3, ams2, ams3, sgp1, lon1, fra1, tor1, blr1, syd1, atl1, ric1`),
   refused("Spaces in a region without Spaces", set("region", '"nyc1"'), (s) =>
-    `${at(s, "region")}: region = "nyc1": has no Spaces; set spaces_region to one of nyc3, sfo2, sfo3, ams3, sgp1, fra1, syd1, blr1, lon1, tor1, atl1 or create_spaces = false`),
+    `${at(s, "region")}: region = "nyc1": has no Spaces; set spaces_region to one of nyc3, sfo2, sfo3, ams3, sgp1, fra1, syd1, blr1, lon1, tor1, atl1, or create_spaces = false and state_backend = \"local\"`),
   refused("an image cloud-init is not built for", set("droplet_image", '"centos-stream-9-x64"'), (s) =>
     `${at(s, "droplet_image")}: droplet_image = "centos-stream-9-x64": expected one of the images cloud-init is built for: ubuntu-24-04-x64, debian-12-x64`),
   refused("a malformed size slug", set("droplet_size", '"S 2VCPU"'), (s) =>

@@ -60,6 +60,7 @@ describe("defaults", () => {
       spacesRegion: "fra1",
       deployUser: "deploy",
       commonTags: {},
+      stateBackend: "local",
     });
   });
 

@@ -27,4 +27,6 @@ export interface Config {
   readonly deployUser: string;
   /** Tag key -> value, as written; rendered as lowercase `key:value` DigitalOcean tags. */
   readonly commonTags: Readonly<Record<string, string>>;
+  /** Where every stack keeps its state: relative local files, or the Spaces state bucket. */
+  readonly stateBackend: "local" | "spaces";
 }

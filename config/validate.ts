@@ -102,6 +102,7 @@ function toConfig(raw: Tfvars): Config {
     spacesRegion: raw.spaces_region ?? raw.region,
     deployUser: raw.deploy_user,
     commonTags: raw.common_tags,
+    stateBackend: raw.state_backend,
   };
 }
 

@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import type { Config } from "../config/config";
 import { namePrefix } from "../constructs/naming";
 import { Spaces } from "../constructs/spaces";
-import { useRelativeLocalBackend } from "./backend";
+import { useStateBackend } from "./backend";
 import { addDigitalOceanProvider } from "./digitalocean-provider";
 import type { DescribedStack } from "./synthesize";
 
@@ -22,7 +22,7 @@ export class DataStack extends TerraformStack implements DescribedStack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id);
     const { config } = props;
-    useRelativeLocalBackend(this);
+    useStateBackend(this, config);
     addDigitalOceanProvider(this, { spaces: true });
 
     this.spaces = new Spaces(this, "spaces", {

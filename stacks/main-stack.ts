@@ -8,7 +8,7 @@ import { Firewalls } from "../constructs/firewalls";
 import { digitalOceanTags, namePrefix } from "../constructs/naming";
 import { Networking } from "../constructs/networking";
 import { Project } from "../constructs/project";
-import { useRelativeLocalBackend } from "./backend";
+import { useStateBackend } from "./backend";
 import { addDigitalOceanProvider } from "./digitalocean-provider";
 import type { DescribedStack } from "./synthesize";
 
@@ -30,7 +30,7 @@ export class MainStack extends TerraformStack implements DescribedStack {
     super(scope, id);
     const { config } = props;
     const prefix = namePrefix(config.projectName, config.environment);
-    useRelativeLocalBackend(this);
+    useStateBackend(this, config);
     addDigitalOceanProvider(this);
 
     const networking = new Networking(this, "networking", { namePrefix: prefix, region: config.region, ipRange: config.vpcCidr });
