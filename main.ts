@@ -5,7 +5,7 @@ import { PropsError } from "./constructs/validation";
 import { buildApp } from "./stacks/app";
 import { synthesizeAtomically } from "./stacks/synthesize";
 
-const USAGE = "usage: npm run synth [-- --config <file.tfvars>]   (or INFRA_CONFIG=<file> cdktf synth)";
+const USAGE = "usage: npm run synth [-- --config <file.tfvars>] [--quiet]   (or INFRA_CONFIG=<file> cdktf synth)";
 
 /**
  * Entry point for `cdktf synth` and `npm run synth`: load and validate the config first, so
@@ -22,9 +22,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const cwd = process.cwd();
   const { config, file } = await loadConfigFile(resolveConfigFile(cwd, explicit), cwd);
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
-  const app = synthesizeAtomically(outdir, (stagingOutdir) => buildApp(config, { outdir: stagingOutdir }));
-  const stacks = app.node.children.map((child) => child.node.id).join(", ");
-  console.log(`synthesized ${stacks} from ${file} into ${outdir}`);
+  const report = await synthesizeAtomically(outdir, (stagingOutdir) => buildApp(config, { outdir: stagingOutdir }));
+  console.log(`synthesized ${report.stackNames.join(", ")} from ${file} into ${outdir}`);
+  if (!argv.includes("--quiet")) console.log(`\n${report.summary}`);
 }
 
 class UsageError extends Error {}

@@ -63,6 +63,7 @@ describe("defaults", () => {
       allowSshFromAnywhere: false,
       internalPorts: [],
       policyWaivers: [],
+      stateBackend: "local",
     });
   });
 

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { parse } from "@cdktf/hcl2json";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { copyProject } from "./helpers/project-copy";
@@ -37,7 +38,15 @@ describe("synthesized output", () => {
     const config = await exampleConfig();
     const first = synthApp(config);
     const second = synthApp(config);
-    expect([...first.files.keys()].sort()).toEqual(["manifest.json", "stacks/data-production/cdk.tf.json", "stacks/main-production/cdk.tf.json"]);
+    expect([...first.files.keys()].sort()).toEqual([
+      "manifest.json",
+      "stacks/data-production/README.md",
+      "stacks/data-production/cdk.tf.json",
+      "stacks/data-production/terraform.tfvars.example",
+      "stacks/main-production/README.md",
+      "stacks/main-production/cdk.tf.json",
+      "stacks/main-production/terraform.tfvars.example",
+    ]);
     expect(Object.fromEntries(second.files)).toEqual(Object.fromEntries(first.files));
   });
 
@@ -56,9 +65,12 @@ describe("npm run synth", () => {
     const result = runApp(dir);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe("synthesized main-production, data-production from terraform.tfvars.example into cdktf.out\n");
-    expect(existsSync(path.join(dir, "cdktf.out/stacks/main-production/cdk.tf.json"))).toBe(true);
-    expect(existsSync(path.join(dir, "cdktf.out/stacks/data-production/cdk.tf.json"))).toBe(true);
+    expect(result.stdout.split("\n")[0]).toBe("synthesized main-production, data-production from terraform.tfvars.example into cdktf.out");
+    for (const stack of ["main-production", "data-production"]) {
+      for (const file of [`stacks/${stack}/cdk.tf.json`, `stacks/${stack}/README.md`, `stacks/${stack}/terraform.tfvars.example`, `hcl/${stack}/main.tf`]) {
+        expect({ file, exists: existsSync(path.join(dir, "cdktf.out", file)) }).toEqual({ file, exists: true });
+      }
+    }
     expect(existsSync(path.join(dir, "cdktf.out/.cdktf.out.staging"))).toBe(false);
   });
 
@@ -89,12 +101,32 @@ describe("npm run synth", () => {
     const dir = copyProject();
     writeFileSync(path.join(dir, "staging.tfvars"), withSetting(EXAMPLE_SOURCE, "environment", '"staging"'));
     writeFileSync(path.join(dir, "dev.tfvars"), withSetting(EXAMPLE_SOURCE, "environment", '"dev"'));
-    expect(runApp(dir, [], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
+    expect(runApp(dir, ["--quiet"], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
       "synthesized main-staging, data-staging from staging.tfvars into cdktf.out\n",
     );
-    expect(runApp(dir, ["--config", "dev.tfvars"], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
+    expect(runApp(dir, ["--config", "dev.tfvars", "--quiet"], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
       "synthesized main-dev, data-dev from dev.tfvars into cdktf.out\n",
     );
+  });
+});
+
+describe("the review summary printed by npm run synth", () => {
+  it("lists resources by type, outputs and variables, then what changed since the previous synth", () => {
+    const dir = copyProject();
+    const first = runApp(dir).stdout;
+    expect(first).toContain("main-production: 16 resources\n");
+    expect(first).toContain("\n    3  digitalocean_firewall\n");
+    expect(first).toContain("  variables: TF_VAR_do_token (secret)\n");
+    expect(first).toContain("data-production (after main-production): 7 resources\n");
+    expect(first).toContain("terraform_state_secret_key (sensitive)");
+    expect(first).toContain("  changes:   first synthesis of this stack\n");
+    expect(runApp(dir).stdout).toContain("  changes:   none since the last synthesis\n");
+    writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(EXAMPLE_SOURCE, "enable_ipv6", "false"));
+    const changed = runApp(dir).stdout;
+    expect(changed).toContain("main-production: 13 resources\n");
+    expect(changed).toContain("  changes:   0 added, 3 removed, 1 changed\n");
+    expect(changed).toMatch(/ {4}- digitalocean_record\.dns_aaaa-apex_[0-9A-F]{8}\n/);
+    expect(changed).toMatch(/ {4}~ digitalocean_droplet\.droplet_[0-9A-F]{8}\n/);
   });
 });
 
@@ -110,5 +142,20 @@ describe("cdktf synth (the CLI)", () => {
     });
     expect({ status: cli.status, stderr: cli.stderr.replace(/.*Unable to open CLI configuration file[\s\S]*?╵\n?/g, "") }).toMatchObject({ status: 0 });
     expect(treeContents(path.join(viaCli, "cdktf.out"))).toEqual(treeContents(path.join(viaApp, "cdktf.out")));
+  }, 120_000);
+
+  it("with --hcl writes HCL that HashiCorp's parser accepts, equal to the review copy", async () => {
+    const dir = copyProject();
+    const cli = spawnSync(path.join(dir, "node_modules", ".bin", "cdktf"), ["synth", "--hcl"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...withoutOutdir(process.env), CI: "true", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" },
+    });
+    expect(cli.status).toBe(0);
+    for (const stack of ["main-production", "data-production"]) {
+      const hcl = readFileSync(path.join(dir, "cdktf.out", "stacks", stack, "cdk.tf"), "utf8");
+      await expect(parse(`${stack}.tf`, hcl)).resolves.toBeDefined();
+      expect(hcl).toBe(readFileSync(path.join(dir, "cdktf.out", "hcl", stack, "main.tf"), "utf8"));
+    }
   }, 120_000);
 });

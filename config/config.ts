@@ -28,6 +28,8 @@ export interface Config {
   readonly deployUser: string;
   /** Tag key -> value, as written; rendered as lowercase `key:value` DigitalOcean tags. */
   readonly commonTags: Readonly<Record<string, string>>;
+  /** Where every stack keeps its state: relative local files, or the Spaces state bucket. */
+  readonly stateBackend: "local" | "spaces";
   /** SSH from 0.0.0.0/0 or ::/0 is accepted (with a warning on every synth) only when true. */
   readonly allowSshFromAnywhere: boolean;
   /** Ports reachable only from the VPC and mesh, in addition to 5432, 6379, 3000 and 4000. */

@@ -95,17 +95,19 @@ export const tfvarsSchema = z
       .array(z.number().int({ error: "expected a whole port number" }).min(1, { error: "expected a port from 1 to 65535" }).max(65535, { error: "expected a port from 1 to 65535" }))
       .default([]),
     policy_waivers: z.array(policyWaiver).default([]),
+    state_backend: z.enum(["local", "spaces"], { error: 'expected "local" or "spaces"' }).default("local"),
   })
   .superRefine((raw, ctx) => {
     if (raw.use_existing_ssh_key && raw.ssh_key_name === undefined) {
       ctx.addIssue({ code: "custom", path: ["ssh_key_name"], message: "is required when use_existing_ssh_key = true" });
     }
     const spacesRegion = raw.spaces_region ?? raw.region;
-    if (raw.create_spaces && !(SPACES_REGIONS as readonly string[]).includes(spacesRegion)) {
+    const needsSpaces = raw.create_spaces || raw.state_backend === "spaces";
+    if (needsSpaces && !(SPACES_REGIONS as readonly string[]).includes(spacesRegion)) {
       ctx.addIssue({
         code: "custom",
         path: ["region"],
-        message: `has no Spaces; set spaces_region to one of ${SPACES_REGIONS.join(", ")} or create_spaces = false`,
+        message: `has no Spaces; set spaces_region to one of ${SPACES_REGIONS.join(", ")}, or create_spaces = false and state_backend = "local"`,
       });
     }
     const seen = new Set<string>();

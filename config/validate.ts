@@ -110,6 +110,7 @@ function toConfig(raw: Tfvars): Config {
     allowSshFromAnywhere: raw.allow_ssh_from_anywhere,
     internalPorts: raw.internal_ports,
     policyWaivers: raw.policy_waivers.map((waiver) => ({ ...waiver, reason: waiver.reason.trim() })),
+    stateBackend: raw.state_backend,
   };
 }
 

@@ -3,8 +3,9 @@ import type { Construct } from "constructs";
 import type { Config } from "../config/config";
 import { namePrefix } from "../constructs/naming";
 import { Spaces } from "../constructs/spaces";
-import { useRelativeLocalBackend } from "./backend";
+import { useStateBackend } from "./backend";
 import { addDigitalOceanProvider } from "./digitalocean-provider";
+import type { DescribedStack } from "./synthesize";
 
 export interface DataStackProps {
   readonly config: Config;
@@ -13,13 +14,15 @@ export interface DataStackProps {
 }
 
 /** Seed 001's data_stack on DigitalOcean: Spaces buckets, one scoped key each, in main's project. */
-export class DataStack extends TerraformStack {
+export class DataStack extends TerraformStack implements DescribedStack {
+  readonly summary =
+    "Object storage of seed 002 with seed 001's isolation: the Terraform state, backups and public assets Spaces buckets, each with its own bucket-scoped access key, placed in the main stack's project.";
   readonly spaces: Spaces;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id);
     const { config } = props;
-    useRelativeLocalBackend(this);
+    useStateBackend(this, config);
     addDigitalOceanProvider(this, { spaces: true });
 
     this.spaces = new Spaces(this, "spaces", {

@@ -8,8 +8,9 @@ import { Firewalls } from "../constructs/firewalls";
 import { digitalOceanTags, namePrefix } from "../constructs/naming";
 import { Networking } from "../constructs/networking";
 import { Project } from "../constructs/project";
-import { useRelativeLocalBackend } from "./backend";
+import { useStateBackend } from "./backend";
 import { addDigitalOceanProvider } from "./digitalocean-provider";
+import type { DescribedStack } from "./synthesize";
 
 export interface MainStackProps {
   readonly config: Config;
@@ -18,7 +19,9 @@ export interface MainStackProps {
 }
 
 /** Seed 002's environment: VPC, SSH key, droplet, three firewalls, DNS and the project. */
-export class MainStack extends TerraformStack {
+export class MainStack extends TerraformStack implements DescribedStack {
+  readonly summary =
+    "The application environment of seed 002: VPC, SSH key, droplet with cloud-init, the web, internal and management firewalls, DNS records and the DigitalOcean project.";
   /** Project id, consumed by the data stack through a cross-stack reference. */
   readonly projectId: string;
   readonly droplet: Droplet;
@@ -27,7 +30,7 @@ export class MainStack extends TerraformStack {
     super(scope, id);
     const { config } = props;
     const prefix = namePrefix(config.projectName, config.environment);
-    useRelativeLocalBackend(this);
+    useStateBackend(this, config);
     addDigitalOceanProvider(this);
 
     const networking = new Networking(this, "networking", { namePrefix: prefix, region: config.region, ipRange: config.vpcCidr });
