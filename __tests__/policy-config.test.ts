@@ -130,7 +130,7 @@ describe("guard rails in npm run synth", () => {
     const source = `${set("allowed_ssh_ips", '["0.0.0.0/0"]')}\nallow_ssh_from_anywhere = true\n`;
     writeFileSync(path.join(dir, "terraform.tfvars"), source);
     const { CDKTF_OUTDIR: _ignored, ...env } = process.env;
-    const result = spawnSync(process.execPath, ["scripts/run-app.js"], { cwd: dir, encoding: "utf8", env });
+    const result = spawnSync(process.execPath, ["scripts/run-app.js", "--quiet"], { cwd: dir, encoding: "utf8", env });
     expect(result.status).toBe(0);
     expect(result.stderr.split("\n")[0]).toBe(
       "warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
