@@ -29,7 +29,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     if (parsed.some((size) => !Number.isInteger(size) || size < 1)) throw new Error(`${flag}: expected positive integers, got ${text}\n${USAGE}`);
     return parsed;
   };
-  const rounds = Number(value("--rounds") ?? 3);
+  const rounds = Number(value("--rounds") ?? 5);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: expected a positive integer\n${USAGE}`);
   return {
     rounds,
@@ -53,7 +53,7 @@ async function main(root: string, argv: readonly string[]): Promise<void> {
   lines.push(`## npm run bench, ${machine.date}`, "");
   lines.push(`Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGib} GiB, Node ${machine.node}; load average (1/5/15 min) at start ${machine.load}.`, "");
 
-  const comparison = await compareSynthPaths(root, options.rounds, log);
+  const comparison = await compareSynthPaths(root, { rounds: options.rounds, minRounds: Math.min(3, options.rounds), budgetMs: 150_000 }, log);
   lines.push(...comparisonSection(comparison));
 
   if (options.scaling) {
@@ -82,7 +82,7 @@ function comparisonSection(result: ComparisonResult): string[] {
   const stock = byKey("stock");
   const ratio = (slow: ScenarioResult, fast: ScenarioResult): string => `${(slow.wall.median / fast.wall.median).toFixed(1)}x`;
   const lines = [
-    `### Whole-app synth: ${result.rounds} interleaved rounds median (min-max)`,
+    `### Whole-app synth: ${result.rounds} interleaved rounds, median (min-max)`,
     "",
     "| path | wall | CPU (user+sys) | peak RSS, process tree | peak RSS, largest process | processes |",
     "|---|---|---|---|---|---|",

@@ -54,12 +54,19 @@ const SCENARIOS: readonly Scenario[] = [
   { key: "stock", label: "(c) cdktf synth, stock app `npx ts-node main.ts`", command: CDKTF_CLI, args: ["synth"], copy: "stock", warmUp: false },
 ];
 
+export interface RoundPlan {
+  readonly rounds: number;
+  /** Stop after this many rounds once `budgetMs` has been spent (keeps `npm run bench` short on a busy machine). */
+  readonly minRounds: number;
+  readonly budgetMs: number;
+}
+
 /**
- * Warms up the app copy, then runs `rounds` interleaved rounds (the order rotates each
+ * Warms up the app copy, then runs up to `plan.rounds` interleaved rounds (the order rotates each
  * round, so no scenario always runs right after the heavy one), and checks that all of them
  * wrote the same files.
  */
-export async function compareSynthPaths(root: string, rounds: number, log: (line: string) => void): Promise<ComparisonResult> {
+export async function compareSynthPaths(root: string, plan: RoundPlan, log: (line: string) => void): Promise<ComparisonResult> {
   const copies = {
     app: copyProject(root, "app"),
     cli: copyProject(root, "cli"),
@@ -71,13 +78,20 @@ export async function compareSynthPaths(root: string, rounds: number, log: (line
   try {
     log("warm-up");
     for (const scenario of SCENARIOS.filter((candidate) => candidate.warmUp)) await runScenario(scenario, copies[scenario.copy], env);
-    for (let round = 0; round < rounds; round++) {
+    const started = performance.now();
+    let rounds = 0;
+    for (let round = 0; round < plan.rounds; round++) {
+      if (round >= plan.minRounds && performance.now() - started > plan.budgetMs) {
+        log(`stopping after ${round} rounds: the ${plan.budgetMs / 1000} s budget is spent`);
+        break;
+      }
       const order = SCENARIOS.map((_, index) => SCENARIOS[(index + round) % SCENARIOS.length] as Scenario);
       for (const scenario of order) {
         const result = await runScenario(scenario, copies[scenario.copy], env);
         runs.get(scenario.key)?.push(result);
       }
-      log(`round ${round + 1}/${rounds} done`);
+      rounds = round + 1;
+      log(`round ${rounds}/${plan.rounds} done`);
     }
     const outputs = Object.values(copies).map((dir) => outputDigest(path.join(dir, "cdktf.out")));
     return {
