@@ -17,6 +17,8 @@ export interface ScalingRunReport {
   readonly configMs: number;
   readonly buildMs: number;
   readonly synthMs: number;
+  /** CPU of this process (all its threads, GC included) while building and synthesizing. */
+  readonly buildSynthCpuMs: number;
 }
 
 /**
@@ -38,6 +40,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), "bench-scaling-"));
   try {
     const outdir = path.join(scratch, "cdktf.out");
+    const cpuBefore = process.cpuUsage();
     let built = loaded;
     synthesizeAtomically(outdir, (staging) => {
       const app = buildScalingApp(config, generatedHosts(hostCount), meshStyle, staging, scratch);
@@ -45,6 +48,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return app;
     });
     const synthesized = performance.now();
+    const cpu = process.cpuUsage(cpuBefore);
     const stackFile = path.join(outdir, "stacks", `scale-${hostCount}`, "cdk.tf.json");
     const report: ScalingRunReport = {
       hosts: hostCount,
@@ -54,6 +58,7 @@ async function main(argv: readonly string[]): Promise<void> {
       configMs: loaded - started,
       buildMs: built - loaded,
       synthMs: synthesized - built,
+      buildSynthCpuMs: (cpu.user + cpu.system) / 1000,
     };
     console.log(JSON.stringify(report));
   } finally {

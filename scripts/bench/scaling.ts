@@ -10,6 +10,7 @@ export interface ScalingPoint {
   readonly cpu: Summary;
   readonly peak: Summary;
   readonly synth: Summary;
+  readonly synthCpu: Summary;
 }
 
 export interface ScalingPlan {
@@ -42,6 +43,7 @@ export async function measureScaling(root: string, plan: ScalingPlan, log: (line
       cpu: summarize(runs.map((run) => run.result.cpuMs)),
       peak: summarize(runs.map((run) => run.result.treePeakMb)),
       synth: summarize(runs.map((run) => run.report.buildMs + run.report.synthMs)),
+      synthCpu: summarize(runs.map((run) => run.report.buildSynthCpuMs)),
     });
     log(`scaling (${plan.meshStyle} mesh): ${hosts} hosts done`);
   }
