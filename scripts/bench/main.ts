@@ -10,13 +10,13 @@ const GOAL = { wallMs: 1000, peakMb: 120, stockRatio: 8 } as const;
 interface BenchOptions {
   readonly rounds: number;
   readonly sizes: readonly number[];
-  /** Sizes for the per-host (N²) mesh style: 500 hosts take over a minute, so 250 is the default top. */
+  /** Sizes for the per-host (N²) mesh style: 500 hosts take over a minute, so 200 is the default top. */
   readonly perHostSizes: readonly number[];
   readonly tests: boolean;
   readonly scaling: boolean;
 }
 
-const USAGE = "usage: npm run bench [-- --rounds N] [--sizes 1,10,100,500] [--per-host-sizes 1,10,100,250] [--no-tests] [--no-scaling]";
+const USAGE = "usage: npm run bench [-- --rounds N] [--sizes 1,10,100,500] [--per-host-sizes 1,10,100,200] [--no-tests] [--no-scaling]";
 
 function parseOptions(argv: readonly string[]): BenchOptions {
   const value = (flag: string): string | undefined => {
@@ -34,7 +34,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
   return {
     rounds,
     sizes: sizes("--sizes", [1, 10, 100, 500]),
-    perHostSizes: sizes("--per-host-sizes", [1, 10, 100, 250]),
+    perHostSizes: sizes("--per-host-sizes", [1, 10, 100, 200]),
     tests: !argv.includes("--no-tests"),
     scaling: !argv.includes("--no-scaling"),
   };
@@ -53,7 +53,7 @@ async function main(root: string, argv: readonly string[]): Promise<void> {
   lines.push(`## npm run bench, ${machine.date}`, "");
   lines.push(`Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGib} GiB, Node ${machine.node}; load average (1/5/15 min) at start ${machine.load}.`, "");
 
-  const comparison = await compareSynthPaths(root, { rounds: options.rounds, minRounds: Math.min(3, options.rounds), budgetMs: 150_000 }, log);
+  const comparison = await compareSynthPaths(root, { rounds: options.rounds, minRounds: Math.min(3, options.rounds), budgetMs: 100_000 }, log);
   lines.push(...comparisonSection(comparison));
 
   if (options.scaling) {
