@@ -1,0 +1,79 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { bundleIfChanged } from "../scripts/cached-bundle";
+
+const OPTIONS = { platform: "node", target: "node20", format: "cjs", packages: "external" } as const;
+
+/** A tiny project: entry.ts imports ./message; every file dated an hour ago, as after a checkout. */
+function project(): { root: string; outfile: string; write: (name: string, content: string, options?: { fresh?: boolean }) => void; run: () => string } {
+  const root = mkdtempSync(path.join(tmpdir(), "cached-bundle-"));
+  const write = (name: string, content: string, options: { fresh?: boolean } = {}): void => {
+    const file = path.join(root, name);
+    writeFileSync(file, content);
+    if (options.fresh !== true) {
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(file, anHourAgo, anHourAgo);
+    }
+  };
+  write("entry.ts", 'import { message } from "./message";\nexport const result: string = message;\n');
+  write("message.ts", 'export const message = "first";\n');
+  const outfile = path.join(root, ".build", "entry.js");
+  const run = (): string => {
+    const source = readFileSync(outfile, "utf8");
+    const module = { exports: {} as { result?: string } };
+    new Function("module", "exports", "require", source)(module, module.exports, require);
+    return module.exports.result ?? "";
+  };
+  return { root, outfile, write, run };
+}
+
+describe("bundleIfChanged (the app runner's esbuild step)", () => {
+  it("builds once, then reuses the bundle while no input changed", () => {
+    const { root, outfile, run } = project();
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    expect(run()).toBe("first");
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(false);
+    expect(run()).toBe("first");
+  });
+
+  it("rebuilds when an imported file's content changes", () => {
+    const { root, outfile, write, run } = project();
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });
+    write("message.ts", 'export const message = "second";\n');
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    expect(run()).toBe("second");
+  });
+
+  it("rebuilds when a new file changes how an import resolves", () => {
+    const { root, outfile, write, run } = project();
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });
+    write("message.tsx", 'export const message = "from tsx";\n'); // esbuild tries .tsx before .ts
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    expect(run()).toBe("from tsx");
+  });
+
+  it("rebuilds when the options, tsconfig.json or the output change", () => {
+    const { root, outfile, write } = project();
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: { ...OPTIONS, target: "node22" } })).toBe(true);
+    write("tsconfig.json", '{ "compilerOptions": { "useDefineForClassFields": false } }\n');
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: { ...OPTIONS, target: "node22" } })).toBe(true);
+    rmSync(outfile);
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: { ...OPTIONS, target: "node22" } })).toBe(true);
+    expect(existsSync(outfile)).toBe(true);
+  });
+
+  it("does not trust a build whose inputs were modified moments before it (they may change during it)", () => {
+    const { root, outfile, write } = project();
+    write("message.ts", 'export const message = "just saved";\n', { fresh: true });
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+  });
+
+  it("leaves only the bundle and its stamp behind", () => {
+    const { root, outfile } = project();
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });
+    expect(readdirSync(path.dirname(outfile)).sort()).toEqual(["entry.js", "entry.js.stamp.json"]);
+  });
+});

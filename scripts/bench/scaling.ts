@@ -1,0 +1,51 @@
+import * as path from "node:path";
+import { measure } from "./measure";
+import type { MeshStyle } from "./scaling-app";
+import type { ScalingRunReport } from "./scaling-main";
+import { summarize, type Summary } from "./stats";
+
+export interface ScalingPoint {
+  readonly report: ScalingRunReport;
+  readonly wall: Summary;
+  readonly cpu: Summary;
+  readonly peak: Summary;
+  readonly synth: Summary;
+  readonly synthCpu: Summary;
+}
+
+export interface ScalingPlan {
+  readonly meshStyle: MeshStyle;
+  readonly sizes: readonly number[];
+  /** Repetitions per size; large sizes are run fewer times to keep the bench short. */
+  readonly repetitions: (hosts: number) => number;
+}
+
+/**
+ * Runs the scaling child (`.build/bench/scaling-main.js`, built by run.js) for each size in its own
+ * process, so each size's peak memory is its own, with the app runner's V8 flag.
+ */
+export async function measureScaling(root: string, plan: ScalingPlan, log: (line: string) => void): Promise<ScalingPoint[]> {
+  const script = path.join(root, ".build", "bench", "scaling-main.js");
+  const points: ScalingPoint[] = [];
+  for (const hosts of plan.sizes) {
+    const runs = [];
+    for (let repetition = 0; repetition < plan.repetitions(hosts); repetition++) {
+      const result = await measure(process.execPath, ["--liftoff-only", script, String(hosts), plan.meshStyle, root], { cwd: root, env: process.env });
+      if (result.exitCode !== 0) throw new Error(`scaling run with ${hosts} hosts failed:\n${result.outputTail}`);
+      const lastLine = result.outputTail.trim().split("\n").pop() ?? "";
+      runs.push({ result, report: JSON.parse(lastLine) as ScalingRunReport });
+    }
+    const first = runs[0];
+    if (first === undefined) continue;
+    points.push({
+      report: first.report,
+      wall: summarize(runs.map((run) => run.result.wallMs)),
+      cpu: summarize(runs.map((run) => run.result.cpuMs)),
+      peak: summarize(runs.map((run) => run.result.treePeakMb)),
+      synth: summarize(runs.map((run) => run.report.buildMs + run.report.synthMs)),
+      synthCpu: summarize(runs.map((run) => run.report.buildSynthCpuMs)),
+    });
+    log(`scaling (${plan.meshStyle} mesh): ${hosts} hosts done`);
+  }
+  return points;
+}
