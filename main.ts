@@ -1,11 +1,12 @@
+import type { App } from "cdktf";
 import { ConfigError } from "./config/errors";
 import { loadConfigFile, resolveConfigFile } from "./config/load";
 import { PolicyError } from "./constructs/policy/report";
 import { PropsError } from "./constructs/validation";
 import { buildApp } from "./stacks/app";
-import { synthesizeAtomically } from "./stacks/synthesize";
+import { synthesizeAtomically, synthesizeWithReviewHcl } from "./stacks/synthesize";
 
-const USAGE = "usage: npm run synth [-- --config <file.tfvars>] [--quiet]   (or INFRA_CONFIG=<file> cdktf synth)";
+const USAGE = "usage: npm run synth [-- --config <file.tfvars>] [--hcl] [--quiet]   (or INFRA_CONFIG=<file> cdktf synth)";
 
 /**
  * Entry point for `cdktf synth` and `npm run synth`: load and validate the config first, so
@@ -22,7 +23,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const cwd = process.cwd();
   const { config, file } = await loadConfigFile(resolveConfigFile(cwd, explicit), cwd);
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
-  const report = await synthesizeAtomically(outdir, (stagingOutdir) => buildApp(config, { outdir: stagingOutdir }));
+  // `cdktf synth --hcl` sets SYNTH_HCL_OUTPUT: HCL then replaces the JSON in the stack directories.
+  const hclInStackDirs = process.env.SYNTH_HCL_OUTPUT === "true";
+  const withHcl = argv.includes("--hcl") || hclInStackDirs;
+  const build = (stagingOutdir: string): App => buildApp(config, { outdir: stagingOutdir, hclOutput: hclInStackDirs });
+  const report = withHcl ? await synthesizeWithReviewHcl(outdir, build) : synthesizeAtomically(outdir, build);
   console.log(`synthesized ${report.stackNames.join(", ")} from ${file} into ${outdir}`);
   if (!argv.includes("--quiet")) console.log(`\n${report.summary}`);
 }

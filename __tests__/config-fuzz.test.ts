@@ -11,7 +11,7 @@ import { validateTfvars } from "../config/validate";
 import { PolicyError } from "../constructs/policy/report";
 import { PropsError } from "../constructs/validation";
 import { buildApp } from "../stacks/app";
-import { synthesizeWithoutHcl } from "../stacks/synthesize";
+import { synthesizeAtomically } from "../stacks/synthesize";
 import { EXAMPLE_SOURCE } from "./helpers/synth";
 
 // Property-based fuzzing of the config loader: random mutations of the valid example must give
@@ -117,7 +117,7 @@ describe("config fuzzing (fast-check, fixed seed)", () => {
         valid += 1;
         const root = mkdtempSync(path.join(tmpdir(), "fuzz-"));
         const synth = await settle(() =>
-          synthesizeWithoutHcl(path.join(root, "cdktf.out"), (staging) =>
+          synthesizeAtomically(path.join(root, "cdktf.out"), (staging) =>
             buildApp(outcome as Config, { outdir: staging, projectRoot: root, onPolicyNotice: () => {} }),
           ),
         );

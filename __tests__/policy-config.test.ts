@@ -8,7 +8,7 @@ import type { Config } from "../config/config";
 import { PolicyError } from "../constructs/policy/report";
 import { waivePolicy } from "../constructs/policy/waivers";
 import { buildApp } from "../stacks/app";
-import { synthesizeWithoutHcl } from "../stacks/synthesize";
+import { synthesizeAtomically } from "../stacks/synthesize";
 import { copyProject } from "./helpers/project-copy";
 import { configFrom, EXAMPLE_SOURCE, exampleConfig, withSetting } from "./helpers/synth";
 
@@ -24,7 +24,7 @@ function synthConfig(config: Config, adjust: (stacks: TerraformStack[]) => void 
   const outdir = path.join(root, "cdktf.out");
   const notices: string[] = [];
   try {
-    synthesizeWithoutHcl(outdir, (staging) => {
+    synthesizeAtomically(outdir, (staging) => {
       const app = buildApp(config, { outdir: staging, projectRoot: root, onPolicyNotice: (line) => notices.push(line) });
       adjust(app.node.children.filter(TerraformStack.isStack));
       return app;

@@ -67,9 +67,10 @@ describe("npm run synth", () => {
     expect(result.status).toBe(0);
     expect(result.stdout.split("\n")[0]).toBe("synthesized main-production, data-production from terraform.tfvars.example into cdktf.out");
     for (const stack of ["main-production", "data-production"]) {
-      for (const file of [`stacks/${stack}/cdk.tf.json`, `stacks/${stack}/README.md`, `stacks/${stack}/terraform.tfvars.example`, `hcl/${stack}/main.tf`]) {
+      for (const file of [`stacks/${stack}/cdk.tf.json`, `stacks/${stack}/README.md`, `stacks/${stack}/terraform.tfvars.example`]) {
         expect({ file, exists: existsSync(path.join(dir, "cdktf.out", file)) }).toEqual({ file, exists: true });
       }
+      expect(existsSync(path.join(dir, "cdktf.out", "hcl"))).toBe(false);
     }
     expect(existsSync(path.join(dir, "cdktf.out/.cdktf.out.staging"))).toBe(false);
   });
@@ -107,6 +108,18 @@ describe("npm run synth", () => {
     expect(runApp(dir, ["--config", "dev.tfvars", "--quiet"], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
       "synthesized main-dev, data-dev from dev.tfvars into cdktf.out\n",
     );
+  });
+});
+
+describe("npm run synth -- --hcl", () => {
+  it("also writes every stack as HCL that HashiCorp's parser accepts, leaving the JSON in place", async () => {
+    const dir = copyProject();
+    expect(runApp(dir, ["--hcl", "--quiet"]).status).toBe(0);
+    for (const stack of ["main-production", "data-production"]) {
+      const hcl = readFileSync(path.join(dir, "cdktf.out", "hcl", stack, "main.tf"), "utf8");
+      await expect(parse(`${stack}.tf`, hcl)).resolves.toHaveProperty("resource");
+      expect(existsSync(path.join(dir, "cdktf.out", "stacks", stack, "cdk.tf.json"))).toBe(true);
+    }
   });
 });
 

@@ -1,4 +1,3 @@
-import { format } from "@cdktf/hcl-tools";
 import type { TerraformStack } from "cdktf";
 
 /**
@@ -17,6 +16,9 @@ import type { TerraformStack } from "cdktf";
  */
 export async function renderReviewHcl(stack: TerraformStack): Promise<string> {
   const variables = ((stack.toTerraform() as { variable?: Record<string, { nullable?: boolean }> }).variable ?? {});
+  // Loaded on first use: importing @cdktf/hcl-tools starts its Go wasm runtime (~40 MB).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
+  const { format } = require("@cdktf/hcl-tools") as typeof import("@cdktf/hcl-tools");
   return format(restoreNullable(repairCdktfHcl(stack.toHclTerraform().hcl), variables));
 }
 

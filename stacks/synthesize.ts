@@ -23,14 +23,30 @@ interface Manifest {
 }
 
 /**
- * Synthesizes into a sibling staging directory, adds what ops and reviewers need next to each
- * stack (README.md, terraform.tfvars.example, HCL under hcl/<stack>/main.tf), and copies the
- * result over `outdir` only when everything succeeded: an error while building, synthesizing or
- * documenting leaves `outdir` untouched. The staging directory sits at the same depth as
- * `outdir`, so relative paths computed from the app's outdir (the local backend's state path)
- * are the same in both. Files in `outdir` that are not regenerated (`.terraform/`) are kept.
+ * Synthesizes into a sibling staging directory, adds what ops need next to each stack
+ * (README.md, terraform.tfvars.example) and copies the result over `outdir` only when everything
+ * succeeded: an error while building, synthesizing or documenting leaves `outdir` untouched. The
+ * staging directory sits at the same depth as `outdir`, so relative paths computed from the
+ * app's outdir (the local backend's state path) are the same in both. Files in `outdir` that are
+ * not regenerated (`.terraform/`) are kept.
  */
-export async function synthesizeAtomically(outdir: string, build: (stagingOutdir: string) => App): Promise<SynthesisReport> {
+export function synthesizeAtomically(outdir: string, build: (stagingOutdir: string) => App): SynthesisReport {
+  const staging = stagingDirFor(outdir);
+  try {
+    const staged = stage(staging, outdir, build);
+    publish(staging, outdir);
+    return staged.report;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The same, plus every stack as HCL for review in hcl/<stack>/main.tf (and as the stack's own
+ * cdk.tf when the app was asked for HCL output, as `cdktf synth --hcl` does). Opt-in: the HCL
+ * formatter is a second Go wasm runtime, ~0.15 s and ~40 MB more per synth (README, Performance).
+ */
+export async function synthesizeWithReviewHcl(outdir: string, build: (stagingOutdir: string) => App): Promise<SynthesisReport> {
   const staging = stagingDirFor(outdir);
   try {
     const staged = stage(staging, outdir, build);
@@ -39,18 +55,6 @@ export async function synthesizeAtomically(outdir: string, build: (stagingOutdir
       writeFile(path.join(staging, "hcl", stack.node.id, "main.tf"), hcl);
       if (staged.report.app.hclOutput) writeFile(path.join(staging, staged.manifest.stacks[stack.node.id]?.synthesizedStackPath ?? ""), hcl);
     }
-    publish(staging, outdir);
-    return staged.report;
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-/** The same without the HCL review copy (which needs an asynchronous formatter): for tests. */
-export function synthesizeWithoutHcl(outdir: string, build: (stagingOutdir: string) => App): SynthesisReport {
-  const staging = stagingDirFor(outdir);
-  try {
-    const staged = stage(staging, outdir, build);
     publish(staging, outdir);
     return staged.report;
   } finally {
@@ -71,7 +75,7 @@ function stage(staging: string, outdir: string, build: (stagingOutdir: string) =
   const stacks = orderByDependencies(app.node.children.filter((child): child is TerraformStack => child instanceof TerraformStack), manifest);
   const summaries = stacks.map((stack) => {
     const name = stack.node.id;
-    const json = stack.toTerraform() as TerraformJson;
+    const json = synthesizedJson(staging, manifest.stacks[name]?.synthesizedStackPath, stack);
     const dependsOn = manifest.stacks[name]?.dependencies ?? [];
     const neededBy = Object.entries(manifest.stacks).filter(([, entry]) => entry.dependencies.includes(name)).map(([other]) => other);
     const stackDir = path.join(staging, "stacks", name);
@@ -81,6 +85,12 @@ function stage(staging: string, outdir: string, build: (stagingOutdir: string) =
     return renderStackSummary(name, json, dependsOn, previousSynthesis(outdir, name));
   });
   return { report: { app, stackNames: stacks.map((stack) => stack.node.id), summary: summaries.join("\n") }, stacks, manifest };
+}
+
+/** The stack as written (cheaper than resolving it again), or resolved when it was written as HCL. */
+function synthesizedJson(staging: string, synthesizedStackPath: string | undefined, stack: TerraformStack): TerraformJson {
+  if (synthesizedStackPath?.endsWith(".json") === true) return JSON.parse(readFileSync(path.join(staging, synthesizedStackPath), "utf8")) as TerraformJson;
+  return stack.toTerraform() as TerraformJson;
 }
 
 function publish(staging: string, outdir: string): void {

@@ -5,7 +5,7 @@ import { ConfigError } from "../../config/errors";
 import { parseConfigSource } from "../../config/load";
 import { PolicyError } from "../../constructs/policy/report";
 import { buildApp } from "../../stacks/app";
-import { synthesizeWithoutHcl } from "../../stacks/synthesize";
+import { synthesizeAtomically } from "../../stacks/synthesize";
 import { REPO_ROOT } from "./synth";
 
 export const BAD_DIR = path.join(REPO_ROOT, "__tests__", "fixtures", "bad");
@@ -49,7 +49,7 @@ export async function runInProcess(source: string): Promise<InProcessOutcome> {
   const outdir = path.join(root, "cdktf.out");
   try {
     const config = await parseConfigSource(source, "terraform.tfvars");
-    synthesizeWithoutHcl(outdir, (staging) => buildApp(config, { outdir: staging, projectRoot: root, onPolicyNotice: () => {} }));
+    synthesizeAtomically(outdir, (staging) => buildApp(config, { outdir: staging, projectRoot: root, onPolicyNotice: () => {} }));
     return { written: existsSync(outdir) };
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof PolicyError)) throw error;

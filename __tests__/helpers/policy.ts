@@ -7,7 +7,7 @@ import { LocalProvider } from "@cdktf/provider-local/lib/provider";
 import { applyPolicies } from "../../constructs/policy/aspect";
 import { PolicyError } from "../../constructs/policy/report";
 import type { PolicyContext } from "../../constructs/policy/types";
-import { synthesizeWithoutHcl } from "../../stacks/synthesize";
+import { synthesizeAtomically } from "../../stacks/synthesize";
 import { REPO_ROOT } from "./synth";
 
 /** The context of the example config: VPC 10.0.0.0/16, seed 002's internal ports, izzzi-production buckets. */
@@ -40,7 +40,7 @@ export function synthWithPolicies(build: (stack: TerraformStack) => void, contex
   const outdir = path.join(root, "cdktf.out");
   const notices: string[] = [];
   try {
-    synthesizeWithoutHcl(outdir, (staging) => {
+    synthesizeAtomically(outdir, (staging) => {
       const app = new App({ outdir: staging });
       const stack = new TerraformStack(app, "test");
       new DigitaloceanProvider(stack, "digitalocean", {});

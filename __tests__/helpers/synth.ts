@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { Config } from "../../config/config";
 import { parseConfigSource } from "../../config/load";
 import { buildApp } from "../../stacks/app";
-import { synthesizeWithoutHcl } from "../../stacks/synthesize";
+import { synthesizeAtomically } from "../../stacks/synthesize";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const EXAMPLE_FILE = path.join(REPO_ROOT, "terraform.tfvars.example");
@@ -49,7 +49,7 @@ export function exampleConfig(): Promise<Config> {
 export function synthApp(config: Config): SynthResult {
   const root = mkdtempSync(path.join(tmpdir(), "synth-test-"));
   const outdir = path.join(root, "cdktf.out");
-  synthesizeWithoutHcl(outdir, (staging) => buildApp(config, { outdir: staging, projectRoot: root }));
+  synthesizeAtomically(outdir, (staging) => buildApp(config, { outdir: staging, projectRoot: root }));
   const files = new Map<string, string>();
   for (const file of walk(outdir)) files.set(path.relative(outdir, file), readFileSync(file, "utf8"));
   const stacks: Record<string, TfJson> = {};
