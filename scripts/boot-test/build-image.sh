@@ -20,7 +20,7 @@ if [[ ! -f "$base/.complete" ]]; then
   echo "debootstrap: Debian 12 (bookworm) with cloud-init into $base"
   started=$(date +%s)
   debootstrap --variant=minbase \
-    --include=systemd,systemd-sysv,udev,dbus,linux-image-amd64,cloud-init,openssh-server,sudo,iproute2,ca-certificates,kmod,procps,apt-utils,gnupg,curl,iptables,nftables,netbase,less \
+    --include=systemd,systemd-sysv,udev,dbus,linux-image-amd64,cloud-init,openssh-server,sudo,iproute2,ca-certificates,kmod,procps,apt-utils,gnupg,curl,iptables,nftables,netbase,less,python3-cffi-backend \
     bookworm "$base" "$mirror" >"$cache/debootstrap.log" 2>&1 || { tail -30 "$cache/debootstrap.log" >&2; exit 1; }
   # Image plumbing the user data under test does not provide: DHCP on the first NIC through
   # systemd-networkd, qemu's user-mode DNS, and no cloud-init network rendering.
