@@ -270,6 +270,11 @@ describe("the droplet's user data", () => {
     expect(doc(dropletUserData({ ...config, dropletImage: "debian-12-x64" })).apt?.sources["docker.list"]?.source).toContain("/linux/debian ");
   });
 
+  it("stays well under DigitalOcean's 64 KiB user_data limit", async () => {
+    const config = await exampleConfig();
+    expect(Buffer.byteLength(dropletUserData(config, { wireguard: CORE_PROD_WIREGUARD }))).toBeLessThan(32 * 1024);
+  });
+
   it("has WireGuard only when the caller passes it", async () => {
     const config = await exampleConfig();
     expect(dropletUserData(config)).not.toContain("wg0");
