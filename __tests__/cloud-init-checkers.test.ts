@@ -139,9 +139,12 @@ describe("each checker fails on a planted error", () => {
       expect(unknownTopLevelKeys(`${VALID}packges: [curl]\n`, schemaTopLevelKeys(version))).toEqual(["packges"]);
     });
 
-    itWith(REQUIREMENTS.cloudInitValidator)(`cloud-init ${version}'s own validator: a permission that is a number`, () => {
+    itWith(REQUIREMENTS.cloudInitValidator)(`cloud-init ${version}'s own validator: a permission that is a number, a deprecated key`, () => {
       expect(cloudInitValidatorProblems(VALID, version)).toEqual([]);
       expect(cloudInitValidatorProblems(VALID.replace('"0644"', "644"), version)).not.toEqual([]);
+      expect(cloudInitValidatorProblems(VALID.replace("package_update: true", "apt_update: true"), version)).toEqual([
+        expect.stringMatching(/reports deprecations: apt_update/),
+      ]);
     });
   }
 

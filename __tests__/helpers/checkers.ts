@@ -164,7 +164,7 @@ export function cloudInitValidatorProblems(userData: string, version: SchemaVers
     const output = `${result.stdout}\n${result.stderr}`;
     const problems: string[] = [];
     if (result.status !== 0) problems.push(`cloud-init ${version} schema exited ${result.status}: ${output.trim()}`);
-    const deprecations = /deprecat[^\n]*:\s*(\S[^\n]*)/i.exec(output);
+    const deprecations = /schema deprecations:[ \t]*(\S[^\n]*)/i.exec(output);
     if (deprecations !== null) problems.push(`cloud-init ${version} reports deprecations: ${deprecations[1]}`);
     return problems;
   } finally {
