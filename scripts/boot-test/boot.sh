@@ -4,7 +4,7 @@
 # Usage: boot.sh <workdir> [timeout-seconds]
 set -euo pipefail
 work="$1"
-limit="${2:-1500}"
+limit="${2:-2700}"
 started=$(date +%s)
 status=0
 timeout "$limit" qemu-system-x86_64 \

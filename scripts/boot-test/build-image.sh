@@ -38,10 +38,25 @@ if [[ ! -f "$base/.complete" ]]; then
   touch "$base/.complete"
 fi
 
+# Bring the base up to date with bookworm-security/-updates natively, as a fresh cloud image
+# is: under TCG, the guest's own package_upgrade would otherwise spend minutes on a new kernel.
+if [[ ! -f "$base/.upgraded" ]]; then
+  started=$(date +%s)
+  mount -t proc proc "$base/proc"
+  trap 'umount "$base/proc" 2>/dev/null || true' EXIT
+  chroot "$base" apt-get -qq update
+  DEBIAN_FRONTEND=noninteractive chroot "$base" apt-get -y -qq -o Dpkg::Options::=--force-confold dist-upgrade >"$cache/upgrade.log" 2>&1 || { tail -30 "$cache/upgrade.log" >&2; exit 1; }
+  chroot "$base" apt-get -qq clean
+  umount "$base/proc"
+  trap - EXIT
+  echo "base upgrade took $(( $(date +%s) - started )) s"
+  touch "$base/.upgraded"
+fi
+
 rm -rf "$work/rootfs"
 mkdir -p "$work"
 cp -a "$base" "$work/rootfs"
-rm -f "$work/rootfs/.complete"
+rm -f "$work/rootfs/.complete" "$work/rootfs/.upgraded"
 seed="$work/rootfs/var/lib/cloud/seed/nocloud"
 mkdir -p "$seed"
 cp "$user_data" "$seed/user-data"
@@ -63,8 +78,9 @@ TTYPath=/dev/ttyS0
 WantedBy=multi-user.target
 UNIT
 chroot "$work/rootfs" systemctl enable boot-test-assertions.service >/dev/null 2>&1
-cp "$work/rootfs"/boot/vmlinuz-* "$work/vmlinuz"
-cp "$work/rootfs"/boot/initrd.img-* "$work/initrd.img"
+kernel_version="$(find "$work/rootfs/boot" -name 'vmlinuz-*' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V | tail -n 1)"
+cp "$work/rootfs/boot/vmlinuz-$kernel_version" "$work/vmlinuz"
+cp "$work/rootfs/boot/initrd.img-$kernel_version" "$work/initrd.img"
 chmod 0644 "$work/initrd.img"
 rm -f "$work/disk.img"
 mkfs.ext4 -q -L root -d "$work/rootfs" "$work/disk.img" 4G
