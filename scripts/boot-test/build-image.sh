@@ -53,10 +53,18 @@ if [[ ! -f "$base/.upgraded" ]]; then
   touch "$base/.upgraded"
 fi
 
+# Cloud images ship a generated en_US.UTF-8, the locale cloud-init's locale module sets by default.
+if [[ ! -f "$base/.locale" ]]; then
+  sed -i 's/^# *en_US.UTF-8 UTF-8/en_US.UTF-8 UTF-8/' "$base/etc/locale.gen"
+  chroot "$base" locale-gen >>"$cache/upgrade.log" 2>&1
+  chroot "$base" update-locale LANG=en_US.UTF-8
+  touch "$base/.locale"
+fi
+
 rm -rf "$work/rootfs"
 mkdir -p "$work"
 cp -a "$base" "$work/rootfs"
-rm -f "$work/rootfs/.complete" "$work/rootfs/.upgraded"
+rm -f "$work/rootfs/.complete" "$work/rootfs/.upgraded" "$work/rootfs/.locale"
 seed="$work/rootfs/var/lib/cloud/seed/nocloud"
 mkdir -p "$seed"
 cp "$user_data" "$seed/user-data"
