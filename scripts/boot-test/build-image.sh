@@ -83,7 +83,9 @@ StandardOutput=tty
 TTYPath=/dev/ttyS0
 
 [Install]
-WantedBy=multi-user.target
+# cloud-init.target, not multi-user.target: cloud-final runs after multi-user.target, so a
+# multi-user unit ordered after cloud-final is an ordering cycle systemd breaks by dropping it.
+WantedBy=cloud-init.target
 UNIT
 chroot "$work/rootfs" systemctl enable boot-test-assertions.service >/dev/null 2>&1
 kernel_version="$(find "$work/rootfs/boot" -name 'vmlinuz-*' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V | tail -n 1)"
