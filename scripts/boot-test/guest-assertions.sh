@@ -29,7 +29,7 @@ section docker-group sh -c "su -s /bin/sh -c 'docker ps >/dev/null && echo docke
 section ufw-status ufw status verbose
 section docker-user-chain iptables -S DOCKER-USER
 section forward-chain iptables -S FORWARD
-section wg-show wg show wg0
+section wg-show env WG_COLOR_MODE=never wg show wg0
 section wg-link ip -o addr show dev wg0
 section wg-mtu cat /sys/class/net/wg0/mtu
 section wg-key-mode stat -c '%a %U' /etc/wireguard/wg0.key
