@@ -17,7 +17,7 @@ describe("droplet user data", () => {
     expect(document.users).toEqual([
       {
         name: "deploy",
-        groups: ["sudo"],
+        groups: ["sudo", "docker"],
         shell: "/bin/bash",
         sudo: "ALL=(ALL) NOPASSWD:ALL",
         lock_passwd: true,
@@ -47,6 +47,20 @@ describe("cloud-config parts", () => {
     const rendered = renderCloudConfig([usersSshPart({ authorizedKeys: ["ssh-ed25519 AAAA x"] })]);
     expect(rendered).toContain('permissions: "0644"');
     expect(rendered).not.toMatch(/[&*]\w+/);
+  });
+
+  it("merge apt sources by name and refuse two different sources under one name", () => {
+    const docker = { source: "deb [signed-by=$KEY_FILE] https://example.org/x $RELEASE stable", key: "k" };
+    expect(mergeParts([{ apt: { sources: { "a.list": docker } } }, { apt: { sources: { "b.list": docker } } }]).apt?.sources).toEqual({ "a.list": docker, "b.list": docker });
+    expect(() => mergeParts([{ apt: { sources: { "a.list": docker } } }, { apt: { sources: { "a.list": { ...docker, key: "other" } } } }])).toThrow(
+      "cloud-config parts disagree on apt source a.list",
+    );
+  });
+
+  it("refuse two parts writing the same file (appending to it is a different write)", () => {
+    const file = { path: "/etc/x", permissions: "0644", content: "a" };
+    expect(() => mergeParts([{ write_files: [file] }, { write_files: [file] }])).toThrow("cloud-config parts both write /etc/x");
+    expect(() => mergeParts([{ write_files: [file] }, { write_files: [{ ...file, append: true }] }])).not.toThrow();
   });
 
   it("refuse a user without keys", () => {

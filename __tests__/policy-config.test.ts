@@ -73,6 +73,8 @@ describe("guard rails on the real app", () => {
     expect(run.written).toBe(true);
     expect(run.notices.map((notice) => notice.split("\n")[0])).toEqual([
       "warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
+      // The droplet's UFW mirrors the cloud firewall, so the host layer is reported too.
+      "warning: NET-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): user_data: `ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
     ]);
   });
 

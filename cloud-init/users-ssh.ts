@@ -4,7 +4,7 @@ export interface UsersSshOptions {
   /** The only login user. @default "deploy" */
   readonly user?: string;
   readonly authorizedKeys: readonly string[];
-  /** Extra groups, e.g. docker. @default ["sudo"] */
+  /** Groups; cloud-init creates any that do not exist yet (docker's is created before Docker is installed). @default ["sudo"] */
   readonly groups?: readonly string[];
 }
 

@@ -3,12 +3,6 @@ import { INTERNAL_SERVICE_PORTS } from "../constructs/firewall-rules";
 import { namePrefix } from "../constructs/naming";
 import type { PolicyContext } from "../constructs/policy/types";
 
-/**
- * Raise to true once every host's cloud-init carries the UFW part (issue #3): droplets behind
- * a DigitalOcean cloud firewall then fail HOST-001 too when their UFW is missing.
- */
-export const REQUIRE_UFW_ON_FIREWALLED_DROPLETS = false;
-
 /** What the guard rails know from the config: trusted networks, internal ports, declared buckets, waivers. */
 export function policyContextFor(config: Config): PolicyContext {
   const prefix = namePrefix(config.projectName, config.environment);
@@ -18,7 +12,8 @@ export function policyContextFor(config: Config): PolicyContext {
     allowSshFromAnywhere: config.allowSshFromAnywhere,
     publicBucketNames: [`${prefix}-assets`],
     stateBucketNames: [`${prefix}-terraform-state`],
-    requireUfwOnFirewalledDroplets: REQUIRE_UFW_ON_FIREWALLED_DROPLETS,
+    // Every host's cloud-init carries UFW, so a droplet behind a DigitalOcean firewall needs it too.
+    requireUfwOnFirewalledDroplets: true,
     waivers: config.policyWaivers.map((waiver, index) => ({ ...waiver, source: `policy_waivers[${index}]` })),
   };
 }

@@ -1,0 +1,75 @@
+import { basePart, type IntrusionPrevention } from "./base";
+import { renderCloudConfig, type CloudConfigPart } from "./cloud-config";
+import { dockerPart, type DockerSource } from "./docker";
+import { CloudInitInputError } from "./errors";
+import { HOST_TARGETS, type HostTarget } from "./targets";
+import { UFW_ENABLE, ufwPart, validateUfwRules, type UfwRule } from "./ufw";
+import { usersSshPart } from "./users-ssh";
+import { wireguardPart, wireguardUfwRules, type WireguardOptions } from "./wireguard";
+
+export interface HostDockerOptions {
+  /** Docker's apt repository (CE + compose plugin) or the distribution's docker.io. @default "docker-ce" */
+  readonly source?: DockerSource;
+  /** @default "10m" */
+  readonly logMaxSize?: string;
+  /** @default 3 */
+  readonly logMaxFiles?: number;
+}
+
+/** Everything that makes a blank Ubuntu 24.04 or Debian 12 host a hardened Docker host. */
+export interface HostCloudConfigOptions {
+  readonly target: HostTarget;
+  /** The only login user: sudo and docker groups, SSH keys only. */
+  readonly deployUser: string;
+  readonly authorizedKeys: readonly string[];
+  /**
+   * UFW allow rules (incoming is denied by default). They also govern Docker-published ports.
+   * Must allow tcp 22. The WireGuard port is added from `wireguard.peers`, do not list it.
+   */
+  readonly ufwRules: readonly UfwRule[];
+  /** wg0 and its peers. @default - no WireGuard */
+  readonly wireguard?: WireguardOptions;
+  /** @default Docker CE from Docker's repository, logs rotated at 10m x 3 */
+  readonly docker?: HostDockerOptions;
+  /** @default "fail2ban" */
+  readonly intrusionPrevention?: IntrusionPrevention;
+  /** @default "Etc/UTC" */
+  readonly timezone?: string;
+  /** @default true */
+  readonly upgradePackages?: boolean;
+}
+
+const BUILDER = "buildHostCloudConfig";
+
+/**
+ * The host's cloud-config parts in run order. runcmd runs in part order: base services, SSH
+ * reload, Docker, WireGuard key + wg0, then UFW with `ufw --force enable` as the very last command.
+ */
+export function hostCloudConfigParts(options: HostCloudConfigOptions): CloudConfigPart[] {
+  if (!HOST_TARGETS.includes(options.target)) throw new CloudInitInputError(BUILDER, "target", options.target, `expected one of ${HOST_TARGETS.join(", ")}`);
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(options.deployUser) || options.deployUser === "root") {
+    throw new CloudInitInputError(BUILDER, "deployUser", options.deployUser, "expected a Linux user name other than root");
+  }
+  if (options.authorizedKeys.length === 0) throw new CloudInitInputError(BUILDER, "authorizedKeys", options.authorizedKeys, "expected at least one SSH public key");
+  validateUfwRules(options.ufwRules, BUILDER);
+  const wireguardRules = options.wireguard === undefined ? [] : wireguardUfwRules(options.wireguard);
+  const parts: CloudConfigPart[] = [
+    basePart({
+      ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
+      ...(options.upgradePackages === undefined ? {} : { upgradePackages: options.upgradePackages }),
+      ...(options.intrusionPrevention === undefined ? {} : { intrusionPrevention: options.intrusionPrevention }),
+    }),
+    usersSshPart({ user: options.deployUser, authorizedKeys: options.authorizedKeys, groups: ["sudo", "docker"] }),
+    dockerPart({ target: options.target, ...options.docker }),
+    ...(options.wireguard === undefined ? [] : [wireguardPart(options.wireguard)]),
+    ufwPart([...options.ufwRules, ...wireguardRules]),
+  ];
+  const runcmd = parts.flatMap((part) => part.runcmd ?? []);
+  if (runcmd[runcmd.length - 1] !== UFW_ENABLE) throw new Error(`${BUILDER}: "${UFW_ENABLE}" must be the last command`);
+  return parts;
+}
+
+/** The rendered `#cloud-config` user data of one host. */
+export function buildHostCloudConfig(options: HostCloudConfigOptions): string {
+  return renderCloudConfig(hostCloudConfigParts(options));
+}
