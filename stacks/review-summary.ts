@@ -1,4 +1,4 @@
-import { canonicalJson, resourcesByAddress, userOutputs, type TerraformJson } from "./terraform-json";
+import { canonicalJson, resourceCountsByType, resourcesByAddress, userOutputs, type TerraformJson } from "./terraform-json";
 
 export interface StackChanges {
   readonly added: readonly string[];
@@ -21,16 +21,12 @@ export function diffStacks(previous: TerraformJson | undefined, next: TerraformJ
 
 /** A short review block per stack: resources by type, outputs, variables to set, changes. */
 export function renderStackSummary(name: string, stack: TerraformJson, dependsOn: readonly string[], previous: TerraformJson | undefined): string {
-  const counts = new Map<string, number>();
-  for (const address of resourcesByAddress(stack).keys()) {
-    const type = address.split(".")[0] ?? address;
-    counts.set(type, (counts.get(type) ?? 0) + 1);
-  }
-  const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+  const counts = resourceCountsByType(stack);
+  const total = counts.reduce((sum, [, count]) => sum + count, 0);
   const variables = Object.entries(stack.variable ?? {}).map(([variable, body]) => (body.sensitive === true ? `TF_VAR_${variable} (secret)` : variable));
   const lines = [
     `${name}${dependsOn.length === 0 ? "" : ` (after ${dependsOn.join(", ")})`}: ${total} resources`,
-    ...[...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => `  ${String(count).padStart(3)}  ${type}`),
+    ...counts.map(([type, count]) => `  ${String(count).padStart(3)}  ${type}`),
     `  outputs:   ${userOutputs(stack).map(([output, body]) => (body.sensitive === true ? `${output} (sensitive)` : output)).join(", ") || "-"}`,
     `  variables: ${variables.join(", ") || "-"}`,
   ];

@@ -1,4 +1,4 @@
-import { remoteStateReads, resourcesByAddress, userOutputs, type TerraformJson } from "./terraform-json";
+import { remoteStateReads, resourceCountsByType, userOutputs, type TerraformJson } from "./terraform-json";
 
 export interface StackContext {
   readonly name: string;
@@ -19,11 +19,6 @@ const table = (header: readonly string[], rows: readonly (readonly string[])[]):
 export function renderStackReadme(stack: TerraformJson, context: StackContext): string {
   const variables = Object.entries(stack.variable ?? {});
   const secrets = variables.filter(([, variable]) => variable.sensitive === true);
-  const counts = new Map<string, number>();
-  for (const address of resourcesByAddress(stack).keys()) {
-    const type = address.split(".")[0] ?? address;
-    counts.set(type, (counts.get(type) ?? 0) + 1);
-  }
   const backend = Object.entries(stack.terraform?.backend ?? {})[0];
   const reads = remoteStateReads(stack);
   const lines = [
@@ -71,7 +66,7 @@ export function renderStackReadme(stack: TerraformJson, context: StackContext): 
     "",
     "## What it creates",
     "",
-    ...table(["resource type", "count"], [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => [`\`${type}\``, String(count)])),
+    ...table(["resource type", "count"], resourceCountsByType(stack).map(([type, count]) => [`\`${type}\``, String(count)])),
     "",
     "## Providers",
     "",

@@ -22,6 +22,16 @@ export function resourcesByAddress(stack: TerraformJson): Map<string, Record<str
   return result;
 }
 
+/** Resource type -> how many resources of it, sorted by type. */
+export function resourceCountsByType(stack: TerraformJson): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const address of resourcesByAddress(stack).keys()) {
+    const type = address.slice(0, address.indexOf("."));
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
 /** User-facing outputs: CDKTF's cross-stack plumbing outputs are left out. */
 export function userOutputs(stack: TerraformJson): [string, { description?: string; sensitive?: boolean }][] {
   return Object.entries(stack.output ?? {}).filter(([name]) => !name.startsWith("cross-stack-output-"));
