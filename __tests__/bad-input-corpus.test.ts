@@ -1,8 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { BAD_DIR, corpusCases, runInProcess } from "./helpers/corpus";
-import { copyProject } from "./helpers/project-copy";
+import { copyProject, runApp } from "./helpers/project-copy";
 
 // The bad-input corpus: __tests__/fixtures/bad/<name>.tfvars, each with <name>.expected, the
 // exact stderr `npm run synth` must print for it. To change a message on purpose, run
@@ -57,8 +56,7 @@ describe("the bad-input corpus through npm run synth", () => {
     if (testCase === undefined) throw new Error(`no corpus case ${name}`);
     const dir = copyProject();
     writeFileSync(path.join(dir, "terraform.tfvars"), testCase.source);
-    const { CDKTF_OUTDIR: _ignored, ...env } = process.env;
-    const result = spawnSync(process.execPath, ["scripts/run-app.js"], { cwd: dir, encoding: "utf8", env });
+    const result = runApp(dir);
     expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ status: 1, stdout: "", stderr: testCase.expected });
     expect(existsSync(path.join(dir, "cdktf.out"))).toBe(false);
     expect(existsSync(path.join(dir, ".cdktf.out.staging"))).toBe(false);

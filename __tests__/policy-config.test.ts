@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -9,7 +8,7 @@ import { PolicyError } from "../constructs/policy/report";
 import { waivePolicy } from "../constructs/policy/waivers";
 import { buildApp } from "../stacks/app";
 import { synthesizeAtomically } from "../stacks/synthesize";
-import { copyProject } from "./helpers/project-copy";
+import { copyProject, runApp } from "./helpers/project-copy";
 import { configFrom, EXAMPLE_SOURCE, exampleConfig, withSetting } from "./helpers/synth";
 
 interface AppRun {
@@ -131,8 +130,7 @@ describe("guard rails in npm run synth", () => {
     const dir = copyProject();
     const source = `${set("allowed_ssh_ips", '["0.0.0.0/0"]')}\nallow_ssh_from_anywhere = true\n`;
     writeFileSync(path.join(dir, "terraform.tfvars"), source);
-    const { CDKTF_OUTDIR: _ignored, ...env } = process.env;
-    const result = spawnSync(process.execPath, ["scripts/run-app.js", "--quiet"], { cwd: dir, encoding: "utf8", env });
+    const result = runApp(dir, ["--quiet"]);
     expect(result.status).toBe(0);
     expect(result.stderr.split("\n")[0]).toBe(
       "warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",

@@ -1,9 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { KNOWN_SECRET_VARIABLES } from "../config/secrets";
-import { copyProject } from "./helpers/project-copy";
+import { copyProject, runApp, runCdktf } from "./helpers/project-copy";
 import { EXAMPLE_SOURCE, exampleConfig, REPO_ROOT, synthApp, withSetting } from "./helpers/synth";
 
 // Secret canaries: every secret input gets a distinctive value; none may surface in cdktf.out,
@@ -43,11 +42,6 @@ function canariesIn(texts: ReadonlyMap<string, string>): string[] {
   );
 }
 
-function run(cwd: string, command: string, args: string[]) {
-  const { CDKTF_OUTDIR: _ignored, ...env } = process.env;
-  return spawnSync(command, args, { cwd, encoding: "utf8", env: { ...env, ...CANARY_ENV, CI: "true", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" } });
-}
-
 describe("secret canaries", () => {
   it("are detected when planted, in full or in part", () => {
     const planted = new Map([["full", `token = "${CANARIES.do_token}"`], ["tail", `...${CANARIES.spaces_secret_key!.slice(-16)}`], ["clean", "nothing"]]);
@@ -65,7 +59,7 @@ describe("secret canaries", () => {
 
   it("never reach cdktf.out or the printed output of npm run synth", () => {
     const dir = copyProject();
-    const result = run(dir, process.execPath, ["scripts/run-app.js"]);
+    const result = runApp(dir, [], CANARY_ENV);
     expect(result.status).toBe(0);
     const written = filesUnder(path.join(dir, "cdktf.out"));
     expect(written.size).toBeGreaterThan(0);
@@ -75,7 +69,7 @@ describe("secret canaries", () => {
   it("never reach the output of a synth that fails a policy", () => {
     const dir = copyProject();
     writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(EXAMPLE_SOURCE, "enable_monitoring", "false"));
-    const result = run(dir, process.execPath, ["scripts/run-app.js"]);
+    const result = runApp(dir, [], CANARY_ENV);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("CMP-002");
     expect(canariesIn(new Map([["stdout", result.stdout], ["stderr", result.stderr]]))).toEqual([]);
@@ -99,7 +93,7 @@ describe("secret canaries", () => {
 
   it("never reach cdktf.out or the printed output of cdktf synth (the CLI)", () => {
     const dir = copyProject();
-    const result = run(dir, path.join(dir, "node_modules", ".bin", "cdktf"), ["synth"]);
+    const result = runCdktf(dir, ["synth"], CANARY_ENV);
     expect(result.status).toBe(0);
     const written = filesUnder(path.join(dir, "cdktf.out"));
     expect([...written.keys()]).toContain("stacks/main-production/cdk.tf.json");

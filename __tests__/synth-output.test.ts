@@ -1,24 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { parse } from "@cdktf/hcl2json";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { copyProject } from "./helpers/project-copy";
+import { copyProject, runApp, runCdktf } from "./helpers/project-copy";
 import { EXAMPLE_SOURCE, exampleConfig, synthApp, withSetting } from "./helpers/synth";
-
-/** Runs the app as `npm run synth` does, in a project copy. */
-function runApp(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ["scripts/run-app.js", ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...withoutOutdir(process.env), ...env },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function withoutOutdir(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { CDKTF_OUTDIR: _ignored, ...rest } = env;
-  return rest;
-}
 
 function treeContents(dir: string): Record<string, string> {
   const contents: Record<string, string> = {};
@@ -148,22 +132,14 @@ describe("cdktf synth (the CLI)", () => {
     const viaApp = copyProject();
     expect(runApp(viaApp).status).toBe(0);
     const viaCli = copyProject();
-    const cli = spawnSync(path.join(viaCli, "node_modules", ".bin", "cdktf"), ["synth"], {
-      cwd: viaCli,
-      encoding: "utf8",
-      env: { ...withoutOutdir(process.env), CI: "true", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" },
-    });
+    const cli = runCdktf(viaCli, ["synth"]);
     expect({ status: cli.status, stderr: cli.stderr.replace(/.*Unable to open CLI configuration file[\s\S]*?╵\n?/g, "") }).toMatchObject({ status: 0 });
     expect(treeContents(path.join(viaCli, "cdktf.out"))).toEqual(treeContents(path.join(viaApp, "cdktf.out")));
   }, 120_000);
 
   it("with --hcl writes HCL that HashiCorp's parser accepts, equal to the review copy", async () => {
     const dir = copyProject();
-    const cli = spawnSync(path.join(dir, "node_modules", ".bin", "cdktf"), ["synth", "--hcl"], {
-      cwd: dir,
-      encoding: "utf8",
-      env: { ...withoutOutdir(process.env), CI: "true", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" },
-    });
+    const cli = runCdktf(dir, ["synth", "--hcl"]);
     expect(cli.status).toBe(0);
     for (const stack of ["main-production", "data-production"]) {
       const hcl = readFileSync(path.join(dir, "cdktf.out", "stacks", stack, "cdk.tf"), "utf8");

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -16,4 +17,27 @@ export function copyProject(options: { withExample?: boolean } = {}): string {
   if (options.withExample ?? true) cpSync(path.join(REPO_ROOT, "terraform.tfvars.example"), path.join(dir, "terraform.tfvars.example"));
   symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
+}
+
+export interface ProcessRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command in a project copy; the test runner's own CDKTF_OUTDIR never leaks in. */
+function runInCopy(cwd: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv): ProcessRun {
+  const { CDKTF_OUTDIR: _ignored, ...inherited } = process.env;
+  const result = spawnSync(command, [...args], { cwd, encoding: "utf8", env: { ...inherited, ...env } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs the app as `npm run synth` does, in a project copy. */
+export function runApp(cwd: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): ProcessRun {
+  return runInCopy(cwd, process.execPath, ["scripts/run-app.js", ...args], env);
+}
+
+/** Runs the real cdktf CLI in a project copy, offline and without colours. */
+export function runCdktf(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): ProcessRun {
+  return runInCopy(cwd, path.join(cwd, "node_modules", ".bin", "cdktf"), args, { CI: "true", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0", ...env });
 }
