@@ -1,6 +1,9 @@
 import type { PolicyId } from "../constructs/policy/catalog";
 import type { DropletRegion, SupportedImage } from "./digitalocean-catalog";
 
+export type HostOs = "debian-12" | "ubuntu-24.04";
+export type IntrusionPrevention = "fail2ban" | "crowdsec" | "none";
+
 export type Environment = "dev" | "staging" | "production";
 
 /** The validated configuration every stack is built from. All values are synth-time constants. */
@@ -36,6 +39,64 @@ export interface Config {
   readonly internalPorts: readonly number[];
   /** Per-resource exceptions to guard-rail policies, each with its written reason. */
   readonly policyWaivers: readonly ConfigPolicyWaiver[];
+  /** Servers by name: existing OVH hosts and (at most one) description of the main stack's droplet. */
+  readonly hosts: readonly HostConfig[];
+  /** The WireGuard mesh joining hosts that have a mesh address. @default - no mesh */
+  readonly mesh?: MeshConfig;
+  /** The Cloudflare edge: zones, proxied records, an optional tunnel. @default - no edge stack */
+  readonly cloudflare?: CloudflareConfig;
+}
+
+/** One UFW allow rule of an OVH host, besides SSH and WireGuard which are implicit. */
+export interface HostUfwRule {
+  readonly port: number;
+  readonly protocol: "tcp" | "udp";
+  /** @default - any address */
+  readonly from?: readonly string[];
+  readonly comment: string;
+}
+
+export interface HostConfig {
+  readonly name: string;
+  /** "ovh": an existing server bootstrapped from rendered user data; "digitalocean": the main stack's droplet. */
+  readonly provider: "ovh" | "digitalocean";
+  readonly role: string;
+  readonly os: HostOs;
+  /** OVH only; the droplet's address is a cross-stack reference. */
+  readonly publicIpv4?: string;
+  readonly publicIpv6?: string;
+  /** OVH only (the droplet's rules follow its DigitalOcean firewalls). */
+  readonly ufwAllow: readonly HostUfwRule[];
+  readonly intrusionPrevention: IntrusionPrevention;
+  /** Mesh membership; the public key is unknown until the host's first boot. */
+  readonly mesh?: { readonly address: string; readonly publicKey?: string };
+}
+
+export interface MeshConfig {
+  readonly cidr: string;
+  readonly port: number;
+  readonly mtu: number;
+  readonly keepalive: number;
+}
+
+export interface CloudflareRecordConfig {
+  /** Full name, e.g. blog.example.org. */
+  readonly name: string;
+  /** The zone the name belongs to (the longest matching zone). */
+  readonly zone: string;
+  readonly target: { readonly kind: "host"; readonly host: string } | { readonly kind: "cname"; readonly name: string };
+  readonly proxied: boolean;
+}
+
+export interface CloudflareConfig {
+  readonly accountId?: string;
+  /** Zones by name, each with its id or to be looked up by name. */
+  readonly zones: readonly { readonly name: string; readonly id?: string }[];
+  readonly records: readonly CloudflareRecordConfig[];
+  readonly tunnel?: {
+    readonly host: string;
+    readonly ingress: readonly { readonly hostname: string; readonly zone: string; readonly service: string }[];
+  };
 }
 
 /** One `policy_waivers` entry. */

@@ -3,6 +3,8 @@ import { POLICY_IDS } from "../constructs/policy/catalog";
 import { cidrProblem, cidrsOverlap, isRfc1918, isWholeInternet, parseCidr } from "./cidr";
 import { DROPLET_REGIONS, SPACES_REGIONS, SUPPORTED_IMAGES } from "./digitalocean-catalog";
 import { sshPublicKeyProblem } from "./ssh-key";
+import { checkTopology } from "./topology-checks";
+import { cloudflareSchema, HOST_NAME, hostSchema, meshSchema, TOPOLOGY_NESTED_KEYS } from "./topology-schema";
 
 const ENVIRONMENTS = ["dev", "staging", "production"] as const;
 
@@ -96,6 +98,11 @@ export const tfvarsSchema = z
       .default([]),
     policy_waivers: z.array(policyWaiver).default([]),
     state_backend: z.enum(["local", "spaces"], { error: 'expected "local" or "spaces"' }).default("local"),
+    hosts: z
+      .record(z.string().regex(HOST_NAME, { error: "expected a host name: lowercase letters, digits and dashes, starting with a letter" }), hostSchema)
+      .default({}),
+    mesh: meshSchema.optional(),
+    cloudflare: cloudflareSchema.optional(),
   })
   .superRefine((raw, ctx) => {
     if (raw.use_existing_ssh_key && raw.ssh_key_name === undefined) {
@@ -142,6 +149,7 @@ export const tfvarsSchema = z
         ctx.addIssue({ code: "custom", path: ["internal_ports", index], message: "is served by the web or management firewall (22, 80, 443); it cannot be internal-only" });
       }
     });
+    checkTopology(raw, ctx);
     const tagCount = Object.keys(raw.common_tags).length;
     if (tagCount > 20) {
       ctx.addIssue({ code: "custom", path: ["common_tags"], message: `has ${tagCount} tags; expected at most 20` });
@@ -154,4 +162,4 @@ export type Tfvars = z.output<typeof tfvarsSchema>;
 export const TFVARS_KEYS: readonly string[] = Object.keys(tfvarsSchema.shape);
 
 /** Fields of nested settings, for "did you mean" suggestions inside them. */
-export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = { policy_waivers: Object.keys(policyWaiver.shape) };
+export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = { policy_waivers: Object.keys(policyWaiver.shape), ...TOPOLOGY_NESTED_KEYS };

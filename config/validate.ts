@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Config } from "./config";
+import type { CloudflareConfig, Config, HostConfig } from "./config";
 import { ConfigError, type ConfigIssue } from "./errors";
 import { lineOfKey } from "./locate";
 import { NESTED_KEYS, TFVARS_KEYS, tfvarsSchema, type Tfvars } from "./schema";
@@ -111,6 +111,52 @@ function toConfig(raw: Tfvars): Config {
     internalPorts: raw.internal_ports,
     policyWaivers: raw.policy_waivers.map((waiver) => ({ ...waiver, reason: waiver.reason.trim() })),
     stateBackend: raw.state_backend,
+    hosts: Object.entries(raw.hosts)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, host]) => toHost(name, host, raw.droplet_image)),
+    ...(raw.mesh === undefined ? {} : { mesh: raw.mesh }),
+    ...(raw.cloudflare === undefined ? {} : { cloudflare: toCloudflare(raw.cloudflare) }),
+  };
+}
+
+function toHost(name: string, host: Tfvars["hosts"][string], dropletImage: Tfvars["droplet_image"]): HostConfig {
+  return {
+    name,
+    provider: host.provider,
+    role: host.role,
+    os: host.provider === "digitalocean" ? (dropletImage === "debian-12-x64" ? "debian-12" : "ubuntu-24.04") : (host.os ?? "debian-12"),
+    ...(host.public_ipv4 === undefined ? {} : { publicIpv4: host.public_ipv4 }),
+    ...(host.public_ipv6 === undefined ? {} : { publicIpv6: host.public_ipv6 }),
+    ufwAllow: (host.ufw_allow ?? []).map((rule) => ({
+      port: rule.port,
+      protocol: rule.protocol,
+      ...(rule.from === undefined ? {} : { from: rule.from }),
+      comment: rule.comment ?? `${rule.protocol.toUpperCase()} ${rule.port}`,
+    })),
+    intrusionPrevention: host.intrusion_prevention,
+    ...(host.mesh_address === undefined
+      ? {}
+      : { mesh: { address: host.mesh_address, ...(host.wireguard_public_key === undefined ? {} : { publicKey: host.wireguard_public_key }) } }),
+  };
+}
+
+function toCloudflare(raw: NonNullable<Tfvars["cloudflare"]>): CloudflareConfig {
+  const zones = Object.keys(raw.zones).sort();
+  // The longest zone wins: a.b.example.org belongs to b.example.org when both are zones.
+  const zoneOf = (name: string) =>
+    zones.filter((zone) => name === zone || name.endsWith(`.${zone}`)).sort((a, b) => b.length - a.length)[0] as string;
+  return {
+    ...(raw.account_id === undefined ? {} : { accountId: raw.account_id }),
+    zones: zones.map((name) => ({ name, ...(raw.zones[name]?.id === undefined ? {} : { id: raw.zones[name]?.id as string }) })),
+    records: raw.records.map((record) => ({
+      name: record.name,
+      zone: zoneOf(record.name),
+      target: record.host !== undefined ? { kind: "host" as const, host: record.host } : { kind: "cname" as const, name: record.cname as string },
+      proxied: record.proxied,
+    })),
+    ...(raw.tunnel === undefined
+      ? {}
+      : { tunnel: { host: raw.tunnel.host, ingress: raw.tunnel.ingress.map((rule) => ({ ...rule, zone: zoneOf(rule.hostname) })) } }),
   };
 }
 

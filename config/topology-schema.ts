@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { cidrProblem, parseCidr } from "./cidr";
+
+/**
+ * The tfvars shape of issue 5's settings: `hosts` (OVH servers and the droplet), `mesh`
+ * (WireGuard between them) and `cloudflare` (the edge). Checks that need more than one value
+ * live in topology-checks.ts.
+ */
+
+export const HOST_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
+/** 32 bytes of base64, as `wg pubkey` prints it. */
+export const WIREGUARD_PUBLIC_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
+const cidrBlock = z.string().superRefine((value, ctx) => {
+  const problem = cidrProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
+
+function address(family: "ipv4" | "ipv6") {
+  const example = family === "ipv4" ? "198.51.100.20" : "2001:db8::20";
+  return z.string().superRefine((value, ctx) => {
+    const bits = family === "ipv4" ? 32 : 128;
+    if (value.includes("/") || cidrProblem(`${value}/${bits}`) !== undefined || parseCidr(`${value}/${bits}`).family !== family) {
+      ctx.addIssue({ code: "custom", message: `expected one ${family === "ipv4" ? "IPv4" : "IPv6"} address without a prefix, e.g. ${example}` });
+    }
+  });
+}
+
+export const ipv4Address = address("ipv4");
+export const ipv6Address = address("ipv6");
+
+const port = z
+  .number({ error: "expected a port number" })
+  .int({ error: "expected a whole port number" })
+  .min(1, { error: "expected a port from 1 to 65535" })
+  .max(65535, { error: "expected a port from 1 to 65535" });
+
+export const ufwAllowRule = z.strictObject({
+  port,
+  protocol: z.enum(["tcp", "udp"], { error: 'expected "tcp" or "udp"' }).default("tcp"),
+  /** @default - any address */
+  from: z.array(cidrBlock).min(1, { error: "expected at least one CIDR block (leave from out for any address)" }).optional(),
+  comment: z.string().regex(/^[A-Za-z0-9 ._,:()/-]{1,80}$/, { error: "expected 1-80 letters, digits, spaces or ._,:()/-" }).optional(),
+});
+
+export const hostSchema = z.strictObject({
+  provider: z.enum(["ovh", "digitalocean"], {
+    error: 'expected "ovh" (an existing server, bootstrapped from rendered user data) or "digitalocean" (the main stack\'s droplet)',
+  }),
+  role: z.string().min(1, { error: "expected a short description of what the host runs" }).max(200, { error: "expected at most 200 characters" }),
+  /** OVH only: the droplet's OS is droplet_image. */
+  os: z.enum(["debian-12", "ubuntu-24.04"], { error: 'expected "debian-12" or "ubuntu-24.04"' }).optional(),
+  public_ipv4: ipv4Address.optional(),
+  public_ipv6: ipv6Address.optional(),
+  /** OVH only: ports open besides SSH (from allowed_ssh_ips) and WireGuard (from mesh peers). */
+  ufw_allow: z.array(ufwAllowRule).optional(),
+  intrusion_prevention: z.enum(["fail2ban", "crowdsec", "none"], { error: 'expected "fail2ban", "crowdsec" or "none"' }).default("fail2ban"),
+  mesh_address: ipv4Address.optional(),
+  wireguard_public_key: z
+    .string()
+    .regex(WIREGUARD_PUBLIC_KEY, { error: "expected the host's WireGuard public key (44 base64 characters, as `wg pubkey` prints it)" })
+    .optional(),
+});
+
+export const meshSchema = z.strictObject({
+  cidr: cidrBlock,
+  port: port.default(51820),
+  mtu: z.number().int({ error: "expected a whole number" }).min(1280, { error: "expected an MTU from 1280 to 1500" }).max(1500, { error: "expected an MTU from 1280 to 1500" }).default(1420),
+  keepalive: z.number().int({ error: "expected whole seconds" }).min(0, { error: "expected seconds from 0 to 65535" }).max(65535, { error: "expected seconds from 0 to 65535" }).default(25),
+});
+
+const dnsName = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/, {
+  error: "expected a lowercase domain name such as www.example.org (no trailing dot)",
+});
+
+const cloudflareId = z.string().regex(/^[0-9a-f]{32}$/, { error: "expected a Cloudflare id (32 lowercase hex digits)" });
+
+export const cloudflareRecordSchema = z.strictObject({
+  name: dnsName,
+  /** A/AAAA records to this host's public addresses (the droplet's through a cross-stack reference). */
+  host: z.string().regex(HOST_NAME, { error: "expected the name of an entry in hosts" }).optional(),
+  /** A CNAME to this name instead. */
+  cname: dnsName.optional(),
+  proxied: z.boolean().default(true),
+});
+
+export const tunnelIngressSchema = z.strictObject({
+  hostname: dnsName,
+  service: z.string().regex(/^(https?|tcp|ssh|unix):\/\/[A-Za-z0-9._:/\[\]-]+$|^http_status:[1-5][0-9]{2}$/, {
+    error: 'expected an origin service such as "http://localhost:8080" (http, https, tcp, ssh, unix) or "http_status:404"',
+  }),
+});
+
+export const cloudflareSchema = z.strictObject({
+  /** Needed for tunnels (they belong to an account). */
+  account_id: cloudflareId.optional(),
+  /** Zone name -> { id = "..." }, or {} to look the zone up by name. */
+  zones: z.record(dnsName, z.strictObject({ id: cloudflareId.optional() })),
+  records: z.array(cloudflareRecordSchema).default([]),
+  tunnel: z
+    .strictObject({
+      host: z.string().regex(HOST_NAME, { error: "expected the name of an entry in hosts" }),
+      ingress: z.array(tunnelIngressSchema).min(1, { error: "expected at least one public hostname for the tunnel" }),
+    })
+    .optional(),
+});
+
+export type RawHost = z.output<typeof hostSchema>;
+export type RawMesh = z.output<typeof meshSchema>;
+export type RawCloudflare = z.output<typeof cloudflareSchema>;
+
+/** Nested field names, for "did you mean" suggestions. */
+export const TOPOLOGY_NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
+  hosts: [...Object.keys(hostSchema.shape), ...Object.keys(ufwAllowRule.shape)],
+  mesh: Object.keys(meshSchema.shape),
+  cloudflare: [
+    ...Object.keys(cloudflareSchema.shape),
+    ...Object.keys(cloudflareRecordSchema.shape),
+    ...Object.keys(tunnelIngressSchema.shape),
+    "id",
+  ],
+};
