@@ -6,6 +6,7 @@ import { HOST_TARGETS, type HostTarget } from "./targets";
 import { UFW_ENABLE, ufwPart, validateUfwRules, type UfwRule } from "./ufw";
 import { usersSshPart } from "./users-ssh";
 import { wireguardPart, wireguardUfwRules, type WireguardOptions } from "./wireguard";
+import { meshMemberPart, type MeshInterface } from "./wireguard-mesh";
 
 export interface HostDockerOptions {
   /** Docker's apt repository (CE + compose plugin) or the distribution's docker.io. @default "docker-ce" */
@@ -27,8 +28,13 @@ export interface HostCloudConfigOptions {
    * Must allow tcp 22. The WireGuard port is added from `wireguard.peers`, do not list it.
    */
   readonly ufwRules: readonly UfwRule[];
-  /** wg0 and its peers. @default - no WireGuard */
+  /** wg0 and its peers, fixed in the user data. @default - no WireGuard */
   readonly wireguard?: WireguardOptions;
+  /**
+   * wg0 as a mesh member: the interface only; peers (and the UFW rules of the WireGuard port)
+   * are pushed later by the hosts stack. Exclusive with `wireguard`. @default - not a member
+   */
+  readonly mesh?: MeshInterface;
   /** @default Docker CE from Docker's repository, logs rotated at 10m x 3 */
   readonly docker?: HostDockerOptions;
   /** @default "fail2ban" */
@@ -52,6 +58,9 @@ export function hostCloudConfigParts(options: HostCloudConfigOptions): CloudConf
   }
   if (options.authorizedKeys.length === 0) throw new CloudInitInputError(BUILDER, "authorizedKeys", options.authorizedKeys, "expected at least one SSH public key");
   validateUfwRules(options.ufwRules, BUILDER);
+  if (options.wireguard !== undefined && options.mesh !== undefined) {
+    throw new CloudInitInputError(BUILDER, "mesh", options.mesh, "expected either wireguard (fixed peers) or mesh (pushed peers): both would own wg0");
+  }
   const wireguardRules = options.wireguard === undefined ? [] : wireguardUfwRules(options.wireguard);
   const parts: CloudConfigPart[] = [
     basePart({
@@ -62,6 +71,7 @@ export function hostCloudConfigParts(options: HostCloudConfigOptions): CloudConf
     usersSshPart({ user: options.deployUser, authorizedKeys: options.authorizedKeys, groups: ["sudo", "docker"] }),
     dockerPart({ target: options.target, ...options.docker }),
     ...(options.wireguard === undefined ? [] : [wireguardPart(options.wireguard)]),
+    ...(options.mesh === undefined ? [] : [meshMemberPart(options.mesh)]),
     ufwPart([...options.ufwRules, ...wireguardRules]),
   ];
   const runcmd = parts.flatMap((part) => part.runcmd ?? []);

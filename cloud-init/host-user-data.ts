@@ -1,13 +1,18 @@
-import type { Config } from "../config/config";
+import type { Config, HostConfig } from "../config/config";
 import { standardFirewallSpecs } from "../constructs/firewall-rules";
 import { buildHostCloudConfig } from "./host-cloud-config";
 import { targetOfImage } from "./targets";
 import { ufwRulesFromFirewallSpecs, type UfwRule } from "./ufw";
 import type { WireguardOptions } from "./wireguard";
+import type { MeshInterface } from "./wireguard-mesh";
 
 export interface DropletUserDataOptions {
-  /** wg0 on the droplet (the mesh config arrives with the OVH hosts). @default - no WireGuard */
+  /** wg0 with fixed peers. @default - no WireGuard */
   readonly wireguard?: WireguardOptions;
+  /** wg0 as a mesh member (peers pushed later by the hosts stack). @default - not a member */
+  readonly mesh?: MeshInterface;
+  /** The droplet's `hosts` entry, for its intrusion prevention. @default - fail2ban */
+  readonly host?: HostConfig;
 }
 
 /**
@@ -26,8 +31,40 @@ export function dropletUserData(config: Config, options: DropletUserDataOptions 
     authorizedKeys: [config.sshPublicKey],
     ufwRules: dropletUfwRules(config),
     ...(options.wireguard === undefined ? {} : { wireguard: options.wireguard }),
+    ...(options.mesh === undefined ? {} : { mesh: options.mesh }),
     docker: { source: "docker-ce" },
-    intrusionPrevention: "fail2ban",
+    intrusionPrevention: options.host?.intrusionPrevention ?? "fail2ban",
+    timezone: "Etc/UTC",
+  });
+}
+
+/** An OVH host's UFW rules: SSH from allowed_ssh_ips, then its own `ufw_allow` rules. */
+export function ovhHostUfwRules(config: Config, host: HostConfig): UfwRule[] {
+  return [
+    { protocol: "tcp", port: 22, from: [...config.allowedSshIps], comment: "SSH from allowed_ssh_ips" },
+    ...host.ufwAllow.map((rule) => ({
+      protocol: rule.protocol,
+      port: rule.port,
+      ...(rule.from === undefined ? {} : { from: [...rule.from] }),
+      comment: rule.comment,
+    })),
+  ];
+}
+
+export interface OvhHostUserDataOptions {
+  readonly mesh?: MeshInterface;
+}
+
+/** The user data ops install on an existing OVH server (reinstall with cloud-init, or by hand). */
+export function ovhHostUserData(config: Config, host: HostConfig, options: OvhHostUserDataOptions = {}): string {
+  return buildHostCloudConfig({
+    target: host.os,
+    deployUser: config.deployUser,
+    authorizedKeys: [config.sshPublicKey],
+    ufwRules: ovhHostUfwRules(config, host),
+    ...(options.mesh === undefined ? {} : { mesh: options.mesh }),
+    docker: { source: "docker-ce" },
+    intrusionPrevention: host.intrusionPrevention,
     timezone: "Etc/UTC",
   });
 }

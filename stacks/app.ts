@@ -5,6 +5,8 @@ import { applyPolicies } from "../constructs/policy/aspect";
 import { PROJECT_ROOT_CONTEXT } from "./backend";
 import { DataStack } from "./data-stack";
 import { MainStack } from "./main-stack";
+import { interfaceOf } from "../constructs/mesh-plan";
+import { dropletHost, meshPlanFor, unusedDropletAddress } from "./mesh-from-config";
 import { policyContextFor } from "./policy-context";
 
 export interface BuildAppOptions {
@@ -30,7 +32,14 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     ...(options.hclOutput === undefined ? {} : { hclOutput: options.hclOutput }),
     context: { [PROJECT_ROOT_CONTEXT]: options.projectRoot ?? process.cwd() },
   });
-  const main = new MainStack(app, stackName("main", config), { config, userData: dropletUserData(config) });
+  const droplet = dropletHost(config);
+  const mainMesh = meshPlanFor(config, unusedDropletAddress());
+  const dropletInMesh = mainMesh !== undefined && droplet?.mesh !== undefined ? { plan: mainMesh, member: droplet.name } : undefined;
+  const userData = dropletUserData(config, {
+    ...(droplet === undefined ? {} : { host: droplet }),
+    ...(dropletInMesh === undefined ? {} : { mesh: interfaceOf(dropletInMesh.plan, dropletInMesh.member) }),
+  });
+  const main = new MainStack(app, stackName("main", config), { config, userData, ...(dropletInMesh === undefined ? {} : { mesh: dropletInMesh }) });
   if (config.createSpaces) {
     const data = new DataStack(app, stackName("data", config), { config, projectId: main.projectId });
     data.addDependency(main);

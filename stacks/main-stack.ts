@@ -5,6 +5,7 @@ import type { Config } from "../config/config";
 import { Dns } from "../constructs/dns";
 import { Droplet } from "../constructs/droplet";
 import { Firewalls } from "../constructs/firewalls";
+import { meshFirewallSpec, type MeshPlan } from "../constructs/mesh-plan";
 import { digitalOceanTags, namePrefix } from "../constructs/naming";
 import { Networking } from "../constructs/networking";
 import { Project } from "../constructs/project";
@@ -16,6 +17,8 @@ export interface MainStackProps {
   readonly config: Config;
   /** The droplet's rendered cloud-config. */
   readonly userData: string;
+  /** The mesh the droplet belongs to, and its member name: adds the `-fw-mesh` firewall. @default - not a member */
+  readonly mesh?: { readonly plan: MeshPlan; readonly member: string };
 }
 
 /** Seed 002's environment: VPC, SSH key, droplet, three firewalls, DNS and the project. */
@@ -59,11 +62,14 @@ export class MainStack extends TerraformStack implements DescribedStack {
     });
     const droplet = this.droplet.droplet;
 
+    const meshSpec = props.mesh === undefined ? undefined : meshFirewallSpec(props.mesh.plan, props.mesh.member);
+    const meshSpecs = meshSpec === undefined ? [] : [meshSpec];
     const firewalls = new Firewalls(this, "firewalls", {
       namePrefix: prefix,
       dropletIds: [droplet.id],
       vpcCidr: config.vpcCidr,
       allowedSshIps: config.allowedSshIps,
+      additionalSpecs: meshSpecs,
     });
 
     if (config.domainName !== undefined) {
