@@ -4,6 +4,7 @@ import { dropletUserData } from "../cloud-init/host-user-data";
 import { applyPolicies } from "../constructs/policy/aspect";
 import { PROJECT_ROOT_CONTEXT } from "./backend";
 import { DataStack } from "./data-stack";
+import { HostsStack } from "./hosts-stack";
 import { MainStack } from "./main-stack";
 import { interfaceOf } from "../constructs/mesh-plan";
 import { dropletHost, meshPlanFor, unusedDropletAddress } from "./mesh-from-config";
@@ -21,7 +22,7 @@ export interface BuildAppOptions {
 }
 
 /** Stack names: `<role>-<environment>`, so environments never share a state file. */
-export function stackName(role: "main" | "data", config: Config): string {
+export function stackName(role: "main" | "data" | "hosts" | "edge", config: Config): string {
   return `${role}-${config.environment}`;
 }
 
@@ -43,6 +44,16 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   if (config.createSpaces) {
     const data = new DataStack(app, stackName("data", config), { config, projectId: main.projectId });
     data.addDependency(main);
+  }
+  const dropletInHostsStack = droplet?.mesh !== undefined;
+  const hostsMesh = meshPlanFor(config, dropletInHostsStack ? main.droplet.droplet.ipv4Address : unusedDropletAddress());
+  if (hostsMesh !== undefined || config.hosts.some((host) => host.provider === "ovh")) {
+    const hosts = new HostsStack(app, stackName("hosts", config), {
+      config,
+      ...(hostsMesh === undefined ? {} : { mesh: hostsMesh }),
+      ...(dropletInHostsStack ? { dropletIpv4: main.droplet.droplet.ipv4Address } : {}),
+    });
+    if (dropletInHostsStack) hosts.addDependency(main);
   }
   applyPolicies(app, policyContextFor(config), options.onPolicyNotice === undefined ? {} : { notify: options.onPolicyNotice });
   return app;

@@ -1,0 +1,43 @@
+import { SensitiveFile } from "@cdktf/provider-local/lib/sensitive-file";
+import { Construct } from "constructs";
+import { escapeTerraformTemplate } from "./droplet";
+import { isUnresolved, PropsError, requireMatch } from "./validation";
+
+export interface OvhHostProps {
+  /** Host name as in config (`core-prod`). */
+  readonly name: string;
+  /** The host's public IPv4 (an existing server: Terraform cannot create it). */
+  readonly publicIpv4: string;
+  /** Its rendered `#cloud-config`. */
+  readonly userData: string;
+  /** Directory of the rendered files, relative to the stack directory. @default "rendered" */
+  readonly renderedDir?: string;
+}
+
+/**
+ * An existing OVH server (seed 003): these providers cannot create it, so its bootstrap is
+ * rendered for ops to install: `<renderedDir>/<name>/user-data.yaml`. It is a
+ * local_sensitive_file (mode 0600, content hidden from plans) because it maps the host's
+ * firewall, users and mesh; it holds no credential.
+ */
+export class OvhHost extends Construct {
+  readonly userDataFile: SensitiveFile;
+
+  constructor(scope: Construct, id: string, props: OvhHostProps) {
+    super(scope, id);
+    const path = this.node.path;
+    requireMatch(path, "name", props.name, /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/, "expected a lowercase host name");
+    requireMatch(path, "publicIpv4", props.publicIpv4, /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, "expected an IPv4 address");
+    if (isUnresolved(props.userData)) throw new PropsError(path, "userData", "<reference>", "expected the rendered cloud-config text (it is written at synth, not at apply)");
+    if (!props.userData.startsWith("#cloud-config\n")) throw new PropsError(path, "userData", props.userData.slice(0, 40), 'expected a cloud-config starting with "#cloud-config"');
+    const renderedDir = props.renderedDir ?? "rendered";
+
+    this.userDataFile = new SensitiveFile(this, "user_data", {
+      filename: `\${path.module}/${renderedDir}/${props.name}/user-data.yaml`,
+      // Shell in the cloud-config is not a Terraform template: `${` and `%{` are escaped.
+      content: escapeTerraformTemplate(props.userData),
+      filePermission: "0600",
+      directoryPermission: "0755",
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import { File } from "@cdktf/provider-local/lib/file";
+import { Resource } from "@cdktf/provider-null/lib/resource";
+import { Construct } from "constructs";
+import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
+import { peersOf, wgQuickConfigOf, type MeshPlan } from "./mesh-plan";
+import { PropsError, requireMatch } from "./validation";
+
+export interface WireguardMeshProps {
+  readonly plan: MeshPlan;
+  /** The login user the sync connects as (key from the SSH agent, sudo on the host). */
+  readonly sshUser: string;
+  /** Where SSH reaches each member: its public IPv4 (the droplet's is a cross-stack reference). */
+  readonly sshHosts: Readonly<Record<string, string>>;
+  /** Directory of the rendered files, relative to the stack directory. @default "rendered" */
+  readonly renderedDir?: string;
+}
+
+/**
+ * Keeps every mesh member's WireGuard peers in sync without ever rebuilding a host. Per member:
+ * a rendered `<renderedDir>/<member>/wg0.conf` (its interface and exactly the other members
+ * with a known key; no private key). Per member with a known key (it has booted): a
+ * null_resource whose trigger is that file's hash, which uploads it over SSH and runs
+ * wireguard-mesh-sync (`wg syncconf` + the UFW rules of the WireGuard port). A new peer
+ * changes files and triggers, never a droplet.
+ */
+export class WireguardMesh extends Construct {
+  /** The rendered wg0.conf of each member, by member name. */
+  readonly configFiles: Readonly<Record<string, File>>;
+  /** The sync of each member with a known key, by member name. */
+  readonly syncs: Readonly<Record<string, Resource>>;
+
+  constructor(scope: Construct, id: string, props: WireguardMeshProps) {
+    super(scope, id);
+    const path = this.node.path;
+    requireMatch(path, "sshUser", props.sshUser, /^[a-z_][a-z0-9_-]{0,31}$/, "expected a Linux user name");
+    if (props.sshUser === "root") throw new PropsError(path, "sshUser", props.sshUser, "expected the unprivileged deploy user (root cannot log in over SSH)");
+    const renderedDir = props.renderedDir ?? "rendered";
+    requireMatch(path, "renderedDir", renderedDir, /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/, "expected a relative directory without ..");
+    for (const member of props.plan.activeMembers) {
+      if (props.sshHosts[member.name] === undefined) throw new PropsError(path, `sshHosts.${member.name}`, undefined, "expected the address SSH reaches this member at");
+    }
+
+    const files: Record<string, File> = {};
+    const syncs: Record<string, Resource> = {};
+    for (const member of props.plan.members) {
+      const file = new File(this, `${member.name}_wg0_conf`, {
+        filename: `\${path.module}/${renderedDir}/${member.name}/wg0.conf`,
+        content: wgQuickConfigOf(props.plan, member.name),
+        filePermission: "0644",
+        directoryPermission: "0755",
+      });
+      files[member.name] = file;
+      if (member.publicKey === undefined) continue;
+      const host = props.sshHosts[member.name] as string;
+      const upload = `/home/${props.sshUser}/wg0.conf.mesh`;
+      syncs[member.name] = new Resource(this, `${member.name}_sync`, {
+        triggers: {
+          wg0_conf_sha256: file.contentSha256,
+          host,
+          peers: peersOf(props.plan, member.name)
+            .map((peer) => peer.name)
+            .join(","),
+        },
+        connection: { type: "ssh", host, user: props.sshUser, agent: "true", timeout: "2m" },
+        provisioners: [
+          { type: "file", content: file.content, destination: upload },
+          { type: "remote-exec", inline: [`sudo ${MESH_SYNC_SCRIPT} ${upload}`, `rm -f ${upload}`] },
+        ],
+      });
+    }
+    this.configFiles = files;
+    this.syncs = syncs;
+  }
+}

@@ -1,0 +1,71 @@
+import { createHash } from "node:crypto";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { LocalProvider } from "@cdktf/provider-local/lib/provider";
+import { NullProvider } from "@cdktf/provider-null/lib/provider";
+import type { Construct } from "constructs";
+import type { Config } from "../config/config";
+import { ovhHostUserData } from "../cloud-init/host-user-data";
+import { interfaceOf, type MeshPlan } from "../constructs/mesh-plan";
+import { OvhHost } from "../constructs/ovh-host";
+import { WireguardMesh } from "../constructs/wireguard-mesh";
+import { useStateBackend } from "./backend";
+import type { DescribedStack } from "./synthesize";
+
+export interface HostsStackProps {
+  readonly config: Config;
+  /** The mesh, with the droplet's endpoint as a reference valid in this stack. @default - no mesh */
+  readonly mesh?: MeshPlan;
+  /** The droplet's public IPv4 (cross-stack reference), when the droplet is a mesh member. */
+  readonly dropletIpv4?: string;
+}
+
+/**
+ * Seed 003's OVH servers, which these providers cannot create: their user data is rendered for
+ * ops to install, and the WireGuard mesh (droplet included) is kept in sync over SSH.
+ */
+export class HostsStack extends TerraformStack implements DescribedStack {
+  readonly summary =
+    "The OVH servers of seed 003 and the WireGuard mesh: each server's Debian user data and each member's wg0.conf rendered as local files for ops, and one null_resource per booted member that pushes its peers over SSH (wg syncconf), so a new peer never rebuilds a host.";
+  readonly hosts: readonly OvhHost[];
+  readonly mesh?: WireguardMesh;
+
+  constructor(scope: Construct, id: string, props: HostsStackProps) {
+    super(scope, id);
+    const { config } = props;
+    useStateBackend(this, config);
+    new LocalProvider(this, "local");
+    const ovhHosts = config.hosts.filter((host) => host.provider === "ovh");
+    const userData = new Map(
+      ovhHosts.map((host) => {
+        const member = host.mesh === undefined || props.mesh === undefined ? undefined : interfaceOf(props.mesh, host.name);
+        return [host.name, ovhHostUserData(config, host, member === undefined ? {} : { mesh: member })];
+      }),
+    );
+    this.hosts = ovhHosts.map(
+      (host) => new OvhHost(this, host.name, { name: host.name, publicIpv4: host.publicIpv4 as string, userData: userData.get(host.name) as string }),
+    );
+
+    const sshHosts: Record<string, string> = Object.fromEntries(ovhHosts.map((host) => [host.name, host.publicIpv4 as string]));
+    const droplet = config.hosts.find((host) => host.provider === "digitalocean");
+    if (droplet !== undefined && props.dropletIpv4 !== undefined) sshHosts[droplet.name] = props.dropletIpv4;
+    if (props.mesh !== undefined) {
+      new NullProvider(this, "null");
+      this.mesh = new WireguardMesh(this, "mesh", { plan: props.mesh, sshUser: config.deployUser, sshHosts });
+      new TerraformOutput(this, "mesh_addresses", {
+        value: Object.fromEntries(props.mesh.members.map((member) => [member.name, member.address])),
+        description: "Each member's WireGuard address",
+      });
+      new TerraformOutput(this, "mesh_members_awaiting_key", {
+        value: props.mesh.members.filter((member) => member.publicKey === undefined).map((member) => member.name),
+        description: "Members whose public key is not in the config yet: nobody's peer until it is (README: first boot of a mesh host)",
+      });
+    }
+    new TerraformOutput(this, "ssh_commands", {
+      value: Object.fromEntries(ovhHosts.map((host) => [host.name, `ssh ${config.deployUser}@${host.publicIpv4 as string}`])),
+    });
+    new TerraformOutput(this, "user_data_sha256", {
+      value: Object.fromEntries([...userData].map(([name, text]) => [name, createHash("sha256").update(text).digest("hex")])),
+      description: "Hash of each server's rendered user data, to compare with /var/lib/cloud/instance/user-data.txt on the host",
+    });
+  }
+}
