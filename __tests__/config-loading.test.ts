@@ -64,6 +64,7 @@ describe("defaults", () => {
       internalPorts: [],
       policyWaivers: [],
       stateBackend: "local",
+      hosts: [],
     });
   });
 

@@ -11,10 +11,17 @@ export function lineOfKey(source: string, path: readonly (string | number)[]): n
   const topPattern = new RegExp(`^\\s*${escapeRegExp(top)}\\s*[={]`); // `key = value`, or a block `key {`
   const topIndex = lines.findIndex((line) => topPattern.test(stripComment(line)));
   if (topIndex < 0) return undefined;
-  const nested = path.slice(1).filter((part): part is string => typeof part === "string");
   let index = topIndex;
-  for (const key of nested) {
-    const pattern = new RegExp(`(^|[\\s{,])"?${escapeRegExp(key)}"?\\s*[=:]`);
+  for (const part of path.slice(1)) {
+    if (typeof part === "number") {
+      // A list of objects written one item per line (`{ name = ... },`): the part-th such line.
+      const items = lines.map((line, i) => ({ line: stripComment(line).trim(), i })).filter(({ line, i }) => i > index && line.startsWith("{"));
+      const item = items[part];
+      if (item === undefined) break;
+      index = item.i;
+      continue;
+    }
+    const pattern = new RegExp(`(^|[\\s{,])"?${escapeRegExp(part)}"?\\s*[=:]`);
     const found = lines.findIndex((line, i) => i >= index && pattern.test(stripComment(line)));
     if (found < 0) break;
     index = found;

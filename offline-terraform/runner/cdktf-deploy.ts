@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { terraformEnvironment, type EmulatorHome } from "../emulator-home";
@@ -21,6 +21,7 @@ export function cdktfDeploy(projectRoot: string, workRoot: string, emulator: Emu
     if (existsSync(path.join(projectRoot, name))) cpSync(path.join(projectRoot, name), path.join(workRoot, name), { recursive: true });
   }
   symlinkSync(path.join(projectRoot, "node_modules"), path.join(workRoot, "node_modules"), "dir");
+  withoutMeshSyncs(workRoot);
   const started = Date.now();
   // Synthesize once first, only to learn the stacks' input variables (placeholders below).
   const synth = spawnSync(process.execPath, [path.join("scripts", "run-app.js")], { cwd: workRoot, stdio: "inherit" });
@@ -34,4 +35,19 @@ export function cdktfDeploy(projectRoot: string, workRoot: string, emulator: Emu
     stdio: "inherit",
   });
   return { status: result.status ?? 1, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * `cdktf deploy` applies what it synthesizes, so the hosts stack's SSH provisioners cannot be
+ * stripped from its output as the plain-Terraform path does. Instead the scratch config drops
+ * every wireguard_public_key: members then count as not booted yet, and get no sync.
+ */
+function withoutMeshSyncs(workRoot: string): void {
+  const configFile = ["terraform.tfvars", "terraform.tfvars.example"].map((name) => path.join(workRoot, name)).find((file) => existsSync(file));
+  if (configFile === undefined) return;
+  const source = readFileSync(configFile, "utf8");
+  const kept = source.split("\n").filter((line) => !/^\s*wireguard_public_key\s*=/.test(line));
+  if (kept.length === source.split("\n").length) return;
+  writeFileSync(path.join(workRoot, "terraform.tfvars"), kept.join("\n"));
+  console.log("offline: mesh members' public keys left out of the scratch config, so no SSH sync runs (no real host to reach)");
 }

@@ -2,6 +2,7 @@ import { cpSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { buildEmulatorHome, terraformEnvironment, type EmulatorHome } from "../emulator-home";
 import { stacksInDependencyOrder, upstreamStackNames, type ManifestStack } from "./stack-order";
+import { stripProvisioners } from "./provisioners";
 import { planCounts, terraform, type TerraformResult } from "./terraform-process";
 
 export type Command = "validate" | "plan" | "deploy";
@@ -59,6 +60,10 @@ export function runOffline(command: Command, options: RunOptions): StepReport[] 
     const counts = planCounts(result.stdout);
     return counts === undefined ? "" : `${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy`;
   };
+  const beforeApply = (stack: ManifestStack) => {
+    const skipped = stripProvisioners(path.join(workOutdir, stack.workingDirectory));
+    if (skipped.length > 0) log(`${stack.name.padEnd(28)} offline: ${skipped.length} provisioner(s) not run (they SSH to real hosts): ${skipped.join(", ")}`);
+  };
   for (const stack of stacks) {
     if (!step(stack, "init", ["init", "-input=false", "-no-color"], succeeded, () => "providers from the offline mirror")) return reports;
     if (command === "validate") {
@@ -68,9 +73,11 @@ export function runOffline(command: Command, options: RunOptions): StepReport[] 
     if (command === "plan") {
       if (!step(stack, "plan", ["plan", "-input=false", "-no-color", "-lock=false"], succeeded, planSummary)) return reports;
       // Dependents read this stack's outputs through its state: give them one, in scratch.
+      if (upstream.has(stack.name)) beforeApply(stack);
       if (upstream.has(stack.name) && !step(stack, "apply", ["apply", "-input=false", "-no-color", "-auto-approve"], succeeded, () => "scratch state for dependents")) return reports;
       continue;
     }
+    beforeApply(stack);
     if (!step(stack, "apply", ["apply", "-input=false", "-no-color", "-auto-approve"], succeeded, (result) => /Apply complete! (.*)\./.exec(result.stdout)?.[1] ?? "")) return reports;
   }
   if (command === "deploy") {
