@@ -7,7 +7,8 @@ import type { PolicyContext } from "../constructs/policy/types";
 export function policyContextFor(config: Config): PolicyContext {
   const prefix = namePrefix(config.projectName, config.environment);
   return {
-    trustedNetworks: [config.vpcCidr],
+    // The WireGuard mesh is private like the VPC: internal ports may be served to it.
+    trustedNetworks: config.mesh === undefined ? [config.vpcCidr] : [config.vpcCidr, config.mesh.cidr],
     internalPorts: [...new Set([...INTERNAL_SERVICE_PORTS.map(({ port }) => port), ...config.internalPorts])],
     allowSshFromAnywhere: config.allowSshFromAnywhere,
     publicBucketNames: [`${prefix}-assets`],

@@ -1,0 +1,199 @@
+import { parse } from "yaml";
+import type { Config } from "../config/config";
+import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
+import { configFrom, EXAMPLE_SOURCE, exampleConfig, resourcesOf, synthApp, type SynthResult, type TfJson } from "./helpers/synth";
+import { parseWgConfig } from "./helpers/wireguard";
+
+const DROPLET_IP_REFERENCE = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-main-production\.outputs\.cross-stack-output-digitalocean_droplet[\w.-]+ipv4_address\}$/;
+
+/** The example plus one more booted OVH member of the mesh. */
+const WITH_EXTRA_PEER = EXAMPLE_SOURCE.replace(
+  "  app = {",
+  `  edge-lab = {
+    provider             = "ovh"
+    role                 = "A third OVH server joining the mesh"
+    public_ipv4          = "198.51.100.40"
+    mesh_address         = "10.8.0.4"
+    wireguard_public_key = "YOY0Rb5cQHGGXeqjG1vKfRlVmxm6sTUOtc7PCZkhNU4="
+  }
+  app = {`,
+);
+
+let config: Config;
+let synthesized: SynthResult;
+let hosts: TfJson;
+
+beforeAll(async () => {
+  config = await exampleConfig();
+  synthesized = synthApp(config);
+  hosts = synthesized.stacks["hosts-production"]!;
+});
+
+function fileNamed(stack: TfJson, type: string, filename: string): Record<string, unknown> {
+  const found = Object.values(resourcesOf(stack, type)).find((file) => file.filename === filename);
+  if (found === undefined) throw new Error(`no ${type} ${filename}`);
+  return found;
+}
+
+function userDataOf(name: string): Record<string, unknown> & { runcmd: string[]; write_files: { path: string; content: string; permissions: string }[]; packages: string[] } {
+  const file = fileNamed(hosts, "local_sensitive_file", `\${path.module}/rendered/${name}/user-data.yaml`);
+  return parse((file.content as string).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")) as never;
+}
+
+describe("hosts stack", () => {
+  it("is synthesized next to main and data, after main (it reads the droplet's address)", () => {
+    expect(Object.keys(synthesized.stacks).sort()).toEqual(expect.arrayContaining(["data-production", "hosts-production", "main-production"]));
+    const manifest = JSON.parse(synthesized.files.get("manifest.json") as string) as { stacks: Record<string, { dependencies: string[] }> };
+    expect(manifest.stacks["hosts-production"]?.dependencies).toEqual(["main-production"]);
+  });
+
+  it("uses only the local and null providers, pinned", () => {
+    expect(hosts.terraform.required_providers).toEqual({
+      local: { source: "hashicorp/local", version: "2.6.1" },
+      null: { source: "null", version: "3.2.4" },
+    });
+  });
+
+  it("renders each OVH server's user data as a 0600 local_sensitive_file under a relative path", () => {
+    const files = Object.values(resourcesOf(hosts, "local_sensitive_file"));
+    expect(files.map((file) => [file.filename, file.file_permission])).toEqual([
+      ["${path.module}/rendered/ai-lab/user-data.yaml", "0600"],
+      ["${path.module}/rendered/core-prod/user-data.yaml", "0600"],
+    ]);
+  });
+});
+
+describe("hosts stack: each member's rendered wg0.conf lists exactly the other mesh members", () => {
+  const members = ["ai-lab", "app", "core-prod"];
+  it.each(members)("%s", (name) => {
+    const file = fileNamed(hosts, "local_file", `\${path.module}/rendered/${name}/wg0.conf`);
+    const parsed = parseWgConfig(file.content as string);
+    const expected = config.hosts.filter((host) => host.mesh !== undefined && host.name !== name);
+    expect(parsed.peers.map((peer) => peer.name)).toEqual(expected.map((host) => host.name));
+    for (const host of expected) {
+      const peer = parsed.peers.find((candidate) => candidate.name === host.name)!;
+      expect(peer.settings.PublicKey).toBe(host.mesh?.publicKey);
+      expect(peer.settings.AllowedIPs).toBe(`${host.mesh?.address}/32`);
+      const [endpointHost, port] = [peer.settings.Endpoint!.slice(0, peer.settings.Endpoint!.lastIndexOf(":")), peer.settings.Endpoint!.split(":").pop()];
+      expect(port).toBe("51820");
+      if (host.provider === "ovh") expect(endpointHost).toBe(host.publicIpv4);
+      else expect(endpointHost).toMatch(DROPLET_IP_REFERENCE);
+    }
+    const own = config.hosts.find((host) => host.name === name)!;
+    expect(parsed.interface).toMatchObject({ Address: `${own.mesh?.address}/24`, ListenPort: "51820", MTU: "1420" });
+  });
+});
+
+describe("hosts stack: OVH user data (seed 003)", () => {
+  it("CORE-PROD opens SSH to allowed_ssh_ips and its web and mail ports to everyone", () => {
+    const allows = userDataOf("core-prod").runcmd.filter((command) => command.startsWith("ufw allow"));
+    expect(allows).toEqual([
+      "ufw allow proto tcp from 203.0.113.10/32 to any port 22 comment 'SSH from allowed_ssh_ips'",
+      "ufw allow proto tcp from 198.51.100.0/28 to any port 22 comment 'SSH from allowed_ssh_ips'",
+      "ufw allow proto tcp from any to any port 80 comment 'HTTP redirect (Traefik)'",
+      "ufw allow proto tcp from any to any port 443 comment 'HTTPS (Traefik)'",
+      "ufw allow proto tcp from any to any port 25 comment 'SMTP (Mailcow)'",
+      "ufw allow proto tcp from any to any port 587 comment 'SMTP submission (Mailcow)'",
+      "ufw allow proto tcp from any to any port 993 comment 'IMAPS (Mailcow)'",
+    ]);
+  });
+
+  it("AI-LAB exposes only SSH", () => {
+    const allows = userDataOf("ai-lab").runcmd.filter((command) => command.startsWith("ufw allow"));
+    expect(allows).toEqual([
+      "ufw allow proto tcp from 203.0.113.10/32 to any port 22 comment 'SSH from allowed_ssh_ips'",
+      "ufw allow proto tcp from 198.51.100.0/28 to any port 22 comment 'SSH from allowed_ssh_ips'",
+    ]);
+  });
+
+  it.each(["core-prod", "ai-lab"])("%s carries wg0's interface and the sync script but no peer: peers arrive over SSH", (name) => {
+    const userData = userDataOf(name);
+    const wg0 = userData.write_files.find((file) => file.path === "/etc/wireguard/wg0.conf")!;
+    expect(wg0.permissions).toBe("0600");
+    expect(parseWgConfig(wg0.content).peers).toEqual([]);
+    expect(userData.write_files.map((file) => file.path)).toContain(MESH_SYNC_SCRIPT);
+    expect(userData.runcmd).toContain(MESH_SYNC_SCRIPT);
+    expect(userData.runcmd[userData.runcmd.length - 1]).toBe("ufw --force enable");
+  });
+
+  it("uses CrowdSec where the config asks for it (seed 003)", () => {
+    expect(userDataOf("core-prod").packages).toEqual(expect.arrayContaining(["crowdsec", "crowdsec-firewall-bouncer"]));
+  });
+});
+
+describe("main stack as a mesh member", () => {
+  it("gives the droplet its wg0 interface without any peer", () => {
+    const main = synthesized.stacks["main-production"]!;
+    const droplet = Object.values(resourcesOf(main, "digitalocean_droplet"))[0]!;
+    const userData = parse((droplet.user_data as string).replace(/\$\$\{/g, "${")) as { write_files: { path: string; content: string }[] };
+    const wg0 = userData.write_files.find((file) => file.path === "/etc/wireguard/wg0.conf")!;
+    expect(parseWgConfig(wg0.content)).toEqual({
+      interface: { Address: "10.8.0.3/24", ListenPort: "51820", MTU: "1420", PostUp: "wg set %i private-key /etc/wireguard/wg0.key" },
+      peers: [],
+    });
+  });
+});
+
+describe("adding a mesh peer", () => {
+  let before: SynthResult;
+  let after: SynthResult;
+  beforeAll(async () => {
+    before = synthesized;
+    after = synthApp(await configFrom(WITH_EXTRA_PEER));
+  });
+
+  /** type.name -> resource body, for every resource of a stack. */
+  const resourcesByAddress = (stack: TfJson | undefined): Map<string, string> =>
+    new Map(Object.entries(stack?.resource ?? {}).flatMap(([type, group]) => Object.entries(group).map(([name, body]) => [`${type}.${name}`, JSON.stringify(body)])));
+
+  const diff = (stackName: string) => {
+    const old = resourcesByAddress(before.stacks[stackName]);
+    const next = resourcesByAddress(after.stacks[stackName]);
+    return {
+      added: [...next.keys()].filter((address) => !old.has(address)).sort(),
+      removed: [...old.keys()].filter((address) => !next.has(address)).sort(),
+      changed: [...next.keys()].filter((address) => old.has(address) && old.get(address) !== next.get(address)).sort(),
+    };
+  };
+
+  it("never touches the droplet: only the droplet's -fw-mesh firewall changes in main", () => {
+    const main = diff("main-production");
+    expect(main.added).toEqual([]);
+    expect(main.removed).toEqual([]);
+    expect(main.changed).toEqual([expect.stringMatching(/^digitalocean_firewall\.firewalls_fw-mesh_/)]);
+  });
+
+  it("changes only rendered wg0.conf files and sync triggers of the existing members, and adds the newcomer's files and sync", () => {
+    const hostsDiff = diff("hosts-production");
+    expect(hostsDiff.removed).toEqual([]);
+    expect(hostsDiff.changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "local_file.mesh_ai-lab_wg0_conf",
+      "local_file.mesh_app_wg0_conf",
+      "local_file.mesh_core-prod_wg0_conf",
+      "null_resource.mesh_ai-lab_sync",
+      "null_resource.mesh_app_sync",
+      "null_resource.mesh_core-prod_sync",
+    ]);
+    expect(hostsDiff.added.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "local_file.mesh_edge-lab_wg0_conf",
+      "local_sensitive_file.edge-lab_user_data",
+      "null_resource.mesh_edge-lab_sync",
+    ]);
+  });
+
+  it("changes the existing syncs' triggers, not how they connect or what they run", () => {
+    for (const [name, sync] of Object.entries(resourcesOf(after.stacks["hosts-production"]!, "null_resource"))) {
+      const old = resourcesOf(before.stacks["hosts-production"]!, "null_resource")[name];
+      if (old === undefined) continue;
+      expect(sync.connection).toEqual(old.connection);
+      expect(sync.provisioner).toEqual(old.provisioner);
+      expect(sync.triggers).not.toEqual(old.triggers);
+    }
+  });
+
+  it("leaves the data stack and the existing OVH user data byte-identical", () => {
+    expect(diff("data-production")).toEqual({ added: [], removed: [], changed: [] });
+    const userData = (result: SynthResult) => Object.entries(resourcesOf(result.stacks["hosts-production"]!, "local_sensitive_file")).filter(([name]) => !name.includes("edge-lab"));
+    expect(userData(after)).toEqual(userData(before));
+  });
+});

@@ -1,0 +1,152 @@
+import { TerraformStack, Testing } from "cdktf";
+import { meshFirewallSpec, peersOf, planMesh, wgQuickConfigOf, type MeshPlanProps } from "../constructs/mesh-plan";
+import { WireguardMesh } from "../constructs/wireguard-mesh";
+import { PropsError } from "../constructs/validation";
+import { parseWgConfig } from "./helpers/wireguard";
+
+const KEYS = {
+  a: "emYoSGDhPMqzMR+Kjctah9eUx9Qo60CD0bum5K+/xjM=",
+  b: "KgzCx6VTNEyw3uN4UxX9/oDCoTc0+E/DWdv+qsiX3Gc=",
+  c: "k0yVs2aCB1m7xr38GpajMwYQyK3f6+kEpD6b8l1TIXA=",
+};
+
+const THREE: MeshPlanProps = {
+  cidr: "10.8.0.0/24",
+  members: [
+    { name: "core-prod", address: "10.8.0.1", publicKey: KEYS.a, endpointAddress: "198.51.100.20" },
+    { name: "ai-lab", address: "10.8.0.2", publicKey: KEYS.b, endpointAddress: "198.51.100.30" },
+    { name: "app", address: "10.8.0.3", publicKey: KEYS.c, endpointAddress: "192.0.2.50" },
+  ],
+};
+
+describe("mesh plan: each member's view", () => {
+  const plan = planMesh(THREE);
+
+  it("applies seed 003's defaults: UDP 51820, MTU 1420, keepalive 25", () => {
+    expect(plan).toMatchObject({ port: 51820, mtu: 1420, keepalive: 25 });
+  });
+
+  it.each(THREE.members.map((member) => member.name))("%s sees exactly the other members, each at its /32 through its public endpoint", (name) => {
+    const parsed = parseWgConfig(wgQuickConfigOf(plan, name));
+    const others = THREE.members.filter((member) => member.name !== name);
+    expect(parsed.peers.map((peer) => peer.name).sort()).toEqual(others.map((member) => member.name).sort());
+    for (const other of others) {
+      const peer = parsed.peers.find((candidate) => candidate.name === other.name);
+      expect(peer?.settings).toEqual({
+        PublicKey: other.publicKey,
+        AllowedIPs: `${other.address}/32`,
+        Endpoint: `${other.endpointAddress}:51820`,
+        PersistentKeepalive: "25",
+      });
+    }
+  });
+
+  it("gives each member its own address with the mesh prefix, and no private key", () => {
+    const parsed = parseWgConfig(wgQuickConfigOf(plan, "ai-lab"));
+    expect(parsed.interface).toEqual({
+      Address: "10.8.0.2/24",
+      ListenPort: "51820",
+      MTU: "1420",
+      PostUp: "wg set %i private-key /etc/wireguard/wg0.key",
+    });
+    expect(wgQuickConfigOf(plan, "ai-lab")).not.toMatch(/PrivateKey/);
+  });
+
+  it("leaves a member whose key is not known yet out of every peer list, but still renders its own view", () => {
+    const pending = planMesh({ ...THREE, members: [...THREE.members, { name: "new-node", address: "10.8.0.9", endpointAddress: "198.51.100.90" }] });
+    for (const name of ["core-prod", "ai-lab", "app"]) expect(peersOf(pending, name).map((peer) => peer.name)).not.toContain("new-node");
+    expect(peersOf(pending, "new-node").map((peer) => peer.name)).toEqual(["ai-lab", "app", "core-prod"]);
+  });
+
+  it("opens the droplet's cloud firewall to the WireGuard port of the other members' public addresses only", () => {
+    expect(meshFirewallSpec(plan, "app")).toEqual({
+      suffix: "fw-mesh",
+      inbound: [{ protocol: "udp", ports: "51820", addresses: ["198.51.100.30/32", "198.51.100.20/32"], purpose: "WireGuard from mesh peers only" }],
+      outbound: [{ protocol: "udp", ports: "51820", addresses: ["198.51.100.30/32", "198.51.100.20/32"], purpose: "WireGuard to mesh peers" }],
+    });
+  });
+
+  it("adds no cloud firewall while the droplet has no peer", () => {
+    const alone = planMesh({ cidr: "10.8.0.0/24", members: [{ name: "app", address: "10.8.0.3", publicKey: KEYS.c, endpointAddress: "192.0.2.50" }] });
+    expect(meshFirewallSpec(alone, "app")).toBeUndefined();
+  });
+});
+
+describe("mesh plan: refused members", () => {
+  const refuse = (props: MeshPlanProps, message: RegExp) => {
+    expect(() => planMesh(props)).toThrow(PropsError);
+    expect(() => planMesh(props)).toThrow(message);
+  };
+  const withMember = (index: number, change: Partial<MeshPlanProps["members"][number]>): MeshPlanProps => ({
+    ...THREE,
+    members: THREE.members.map((member, i) => (i === index ? { ...member, ...change } : member)),
+  });
+
+  it("an address outside the mesh", () => refuse(withMember(1, { address: "10.9.0.2" }), /members\.ai-lab\.address = "10\.9\.0\.2": expected an address inside the mesh 10\.8\.0\.0\/24/));
+  it("the network address", () => refuse(withMember(1, { address: "10.8.0.0" }), /is the network or broadcast address/));
+  it("the broadcast address", () => refuse(withMember(1, { address: "10.8.0.255" }), /is the network or broadcast address/));
+  it("an address used twice", () => refuse(withMember(1, { address: "10.8.0.1" }), /members\.ai-lab\.address = "10\.8\.0\.1": is already core-prod's address/));
+  it("a key used twice", () => refuse(withMember(1, { publicKey: KEYS.a }), /is already core-prod's key/));
+  it("a malformed key", () => refuse(withMember(1, { publicKey: "not-a-key" }), /expected a WireGuard public key/));
+  it("a name used twice", () => refuse(withMember(1, { name: "core-prod" }), /members\.core-prod\.name = "core-prod": is listed twice/));
+  it("an endpoint that is not an IPv4 address", () => refuse(withMember(1, { endpointAddress: "ai-lab.example.org" }), /expected the member's public IPv4 address/));
+  it("an IPv6 mesh", () => refuse({ ...THREE, cidr: "fd00::/64" }, /cidr = "fd00::\/64": expected an IPv4 range/));
+  it("an MTU WireGuard cannot use", () => refuse({ ...THREE, mtu: 9000 }, /mtu = 9000: expected an MTU from 1280 to 1500/));
+});
+
+describe("WireguardMesh construct", () => {
+  const synthesized = (props: Partial<ConstructorParameters<typeof WireguardMesh>[2]> = {}) => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "hosts");
+    new WireguardMesh(stack, "mesh", {
+      plan: planMesh(THREE),
+      sshUser: "deploy",
+      sshHosts: { "core-prod": "198.51.100.20", "ai-lab": "198.51.100.30", app: "192.0.2.50" },
+      ...props,
+    });
+    return JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  };
+
+  it("renders one wg0.conf per member under a relative path", () => {
+    const files = Object.values(synthesized().resource.local_file ?? {});
+    expect(files.map((file) => file.filename).sort()).toEqual([
+      "${path.module}/rendered/ai-lab/wg0.conf",
+      "${path.module}/rendered/app/wg0.conf",
+      "${path.module}/rendered/core-prod/wg0.conf",
+    ]);
+  });
+
+  it("syncs each member over SSH as the deploy user with the agent's key, triggered by its config's hash and peer set", () => {
+    const syncs = synthesized().resource.null_resource ?? {};
+    expect(Object.keys(syncs)).toHaveLength(3);
+    const [id, sync] = Object.entries(syncs).find(([name]) => name.startsWith("mesh_core-prod_sync")) as [string, Record<string, unknown>];
+    const fileId = Object.keys(synthesized().resource.local_file ?? {}).find((name) => name.startsWith("mesh_core-prod_wg0_conf"));
+    expect(id).toMatch(/^mesh_core-prod_sync_/);
+    expect(sync.connection).toEqual({ type: "ssh", host: "198.51.100.20", user: "deploy", agent: "true", timeout: "2m" });
+    expect(sync.triggers).toEqual({ wg0_conf_sha256: `\${local_file.${fileId}.content_sha256}`, host: "198.51.100.20", peers: "ai-lab,app" });
+    expect(sync.provisioner).toEqual([
+      { file: { content: `\${local_file.${fileId}.content}`, destination: "/home/deploy/wg0.conf.mesh" } },
+      { "remote-exec": { inline: ["sudo /usr/local/sbin/wireguard-mesh-sync /home/deploy/wg0.conf.mesh", "rm -f /home/deploy/wg0.conf.mesh"] } },
+    ]);
+  });
+
+  it("does not sync a member that has not reported its key (it may not be running yet)", () => {
+    const plan = planMesh({ ...THREE, members: [...THREE.members, { name: "new-node", address: "10.8.0.9", endpointAddress: "198.51.100.90" }] });
+    const out = synthesized({ plan, sshHosts: { "core-prod": "198.51.100.20", "ai-lab": "198.51.100.30", app: "192.0.2.50" } });
+    expect(Object.keys(out.resource.null_resource ?? {}).filter((name) => name.includes("new-node"))).toEqual([]);
+    expect(Object.keys(out.resource.local_file ?? {}).filter((name) => name.includes("new-node"))).toHaveLength(1);
+  });
+
+  it("refuses root as the SSH user", () => {
+    expect(() => synthesized({ sshUser: "root" })).toThrow(/sshUser = "root": expected the unprivileged deploy user/);
+  });
+
+  it("refuses a member SSH cannot reach", () => {
+    expect(() => synthesized({ sshHosts: { "core-prod": "198.51.100.20" } })).toThrow(/sshHosts\.ai-lab = undefined: expected the address SSH reaches this member at/);
+  });
+
+  it("refuses a rendered directory that climbs out of the stack directory", () => {
+    expect(() => synthesized({ renderedDir: "../elsewhere" })).toThrow(/renderedDir = "\.\.\/elsewhere": expected a relative directory/);
+  });
+});
+
