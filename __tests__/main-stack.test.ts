@@ -84,13 +84,27 @@ describe("main stack: droplet", () => {
   });
 });
 
+describe("main stack: the mesh firewall", () => {
+  it("opens WireGuard (UDP 51820) only to the other mesh members' public addresses", () => {
+    const mesh = firewallNamed(main, "izzzi-production-fw-mesh");
+    expect(mesh.inbound_rule).toEqual([{ protocol: "udp", port_range: "51820", source_addresses: ["198.51.100.30/32", "198.51.100.20/32"] }]);
+    expect(mesh.outbound_rule).toEqual([{ protocol: "udp", port_range: "51820", destination_addresses: ["198.51.100.30/32", "198.51.100.20/32"] }]);
+  });
+
+  it("is absent when the droplet is not a mesh member", () => {
+    const outside = synthApp({ ...config, hosts: config.hosts.filter((host) => host.provider !== "digitalocean") }).stacks["main-production"]!;
+    expect(Object.values(resourcesOf(outside, "digitalocean_firewall")).map((firewall) => firewall.name)).not.toContain("izzzi-production-fw-mesh");
+  });
+});
+
 describe("main stack: firewalls (seed 002, rule by rule)", () => {
-  it("are exactly three, all attached to the droplet by id and never by tags", () => {
+  it("are seed 002's three plus -fw-mesh (the droplet is a mesh member), all attached to the droplet by id and never by tags", () => {
     const firewalls = Object.values(resourcesOf(main, "digitalocean_firewall"));
     const [dropletId] = Object.keys(resourcesOf(main, "digitalocean_droplet"));
     expect(firewalls.map((firewall) => firewall.name).sort()).toEqual([
       "izzzi-production-fw-internal",
       "izzzi-production-fw-management",
+      "izzzi-production-fw-mesh",
       "izzzi-production-fw-web",
     ]);
     for (const firewall of firewalls) {

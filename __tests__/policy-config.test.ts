@@ -74,6 +74,8 @@ describe("guard rails on the real app", () => {
       "warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
       // The droplet's UFW mirrors the cloud firewall, so the host layer is reported too.
       "warning: NET-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): user_data: `ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
+      "warning: NET-002 hosts-production/ai-lab/user_data (local_sensitive_file.ai-lab_user_data_66268704): content: `ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
+      "warning: NET-002 hosts-production/core-prod/user_data (local_sensitive_file.core-prod_user_data_6A68355E): content: `ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
     ]);
   });
 
@@ -135,7 +137,7 @@ describe("guard rails in npm run synth", () => {
     expect(result.stderr.split("\n")[0]).toBe(
       "warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
     );
-    expect(result.stdout).toBe("synthesized main-production, data-production from terraform.tfvars into cdktf.out\n");
+    expect(result.stdout).toBe("synthesized main-production, data-production, hosts-production from terraform.tfvars into cdktf.out\n");
     expect(existsSync(path.join(dir, "cdktf.out/stacks/main-production/cdk.tf.json"))).toBe(true);
   });
 });

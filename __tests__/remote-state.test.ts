@@ -89,7 +89,7 @@ describeWithTerraform("state in an S3-compatible server, through real Terraform 
   const initArgs = (): string[] => ["init", "-input=false", "-no-color", `-backend-config=endpoints={s3="${endpoint}"}`, "-backend-config=use_path_style=true"];
 
   it("initializes, applies with a lock, stores the state object, and feeds the data stack's remote state", async () => {
-    const crossStackOutput = Object.keys(main.output ?? {}).find((name) => name.startsWith("cross-stack-output-"))!;
+    const crossStackOutput = Object.keys(main.output ?? {}).find((name) => name.startsWith("cross-stack-output-digitalocean_project"))!;
     const mainRoot = mkdtempSync(path.join(tmpdir(), "main-root-"));
     writeFileSync(
       path.join(mainRoot, "main.tf.json"),

@@ -36,7 +36,7 @@ describeWithTerraform("a stack directory handed to ops, copied elsewhere", () =>
     expect(Object.keys(variables)).toEqual(["TF_VAR_do_token"]);
     expect(run(["init", "-input=false"], copy, variables).status).toBe(0);
     const plan = run(["plan", "-input=false"], copy, variables);
-    expect(plan.output).toContain("Plan: 16 to add, 0 to change, 0 to destroy.");
+    expect(plan.output).toContain("Plan: 17 to add, 0 to change, 0 to destroy.");
     expect(plan.status).toBe(0);
   }, 180_000);
 
@@ -48,7 +48,7 @@ describeWithTerraform("a stack directory handed to ops, copied elsewhere", () =>
     const main = path.join(stacksDir, "main-production");
     const data = path.join(stacksDir, "data-production");
     expect(run(["init", "-input=false"], main, fillInTfvarsExample(main)).status).toBe(0);
-    expect(run(["apply", "-auto-approve", "-input=false"], main, fillInTfvarsExample(main)).output).toContain("Apply complete! Resources: 16 added");
+    expect(run(["apply", "-auto-approve", "-input=false"], main, fillInTfvarsExample(main)).output).toContain("Apply complete! Resources: 17 added");
     const variables = fillInTfvarsExample(data);
     expect(Object.keys(variables).sort()).toEqual(["TF_VAR_do_token", "TF_VAR_spaces_access_id", "TF_VAR_spaces_secret_key"]);
     expect(run(["init", "-input=false"], data, variables).status).toBe(0);
@@ -65,6 +65,6 @@ describeWithTerraform("a stack directory handed to ops, copied elsewhere", () =>
     const variables = { TF_VAR_do_token: "handoff-placeholder" };
     expect(run(["init", "-input=false"], root, variables).status).toBe(0);
     const plan = run(["plan", "-input=false"], root, variables);
-    expect(plan.output).toContain("Plan: 16 to add, 0 to change, 0 to destroy.");
+    expect(plan.output).toContain("Plan: 17 to add, 0 to change, 0 to destroy.");
   }, 180_000);
 });

@@ -27,6 +27,9 @@ describe("synthesized output", () => {
       "stacks/data-production/README.md",
       "stacks/data-production/cdk.tf.json",
       "stacks/data-production/terraform.tfvars.example",
+      "stacks/hosts-production/README.md",
+      "stacks/hosts-production/cdk.tf.json",
+      "stacks/hosts-production/terraform.tfvars.example",
       "stacks/main-production/README.md",
       "stacks/main-production/cdk.tf.json",
       "stacks/main-production/terraform.tfvars.example",
@@ -38,7 +41,9 @@ describe("synthesized output", () => {
     const result = synthApp(await exampleConfig());
     for (const [file, content] of result.files) {
       expect({ file, hasRoot: content.includes(result.root) }).toEqual({ file, hasRoot: false });
-      expect({ file, absolute: content.match(/"\/(?:tmp|work|home|root|Users|var)\//g) }).toEqual({ file, absolute: null });
+      // Paths on the servers (the mesh sync uploads to the deploy user's home) are not machine paths.
+      const local = content.replace(/"\/home\/deploy\/wg0\.conf\.mesh"/g, '"<remote>"').replace(/ \/home\/deploy\/wg0\.conf\.mesh/g, " <remote>");
+      expect({ file, absolute: local.match(/"\/(?:tmp|work|home|root|Users|var)\//g) }).toEqual({ file, absolute: null });
     }
   });
 });
@@ -49,7 +54,7 @@ describe("npm run synth", () => {
     const result = runApp(dir);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout.split("\n")[0]).toBe("synthesized main-production, data-production from terraform.tfvars.example into cdktf.out");
+    expect(result.stdout.split("\n")[0]).toBe("synthesized main-production, data-production, hosts-production from terraform.tfvars.example into cdktf.out");
     for (const stack of ["main-production", "data-production"]) {
       for (const file of [`stacks/${stack}/cdk.tf.json`, `stacks/${stack}/README.md`, `stacks/${stack}/terraform.tfvars.example`]) {
         expect({ file, exists: existsSync(path.join(dir, "cdktf.out", file)) }).toEqual({ file, exists: true });
@@ -87,10 +92,10 @@ describe("npm run synth", () => {
     writeFileSync(path.join(dir, "staging.tfvars"), withSetting(EXAMPLE_SOURCE, "environment", '"staging"'));
     writeFileSync(path.join(dir, "dev.tfvars"), withSetting(EXAMPLE_SOURCE, "environment", '"dev"'));
     expect(runApp(dir, ["--quiet"], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
-      "synthesized main-staging, data-staging from staging.tfvars into cdktf.out\n",
+      "synthesized main-staging, data-staging, hosts-staging from staging.tfvars into cdktf.out\n",
     );
     expect(runApp(dir, ["--config", "dev.tfvars", "--quiet"], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
-      "synthesized main-dev, data-dev from dev.tfvars into cdktf.out\n",
+      "synthesized main-dev, data-dev, hosts-dev from dev.tfvars into cdktf.out\n",
     );
   });
 });
@@ -111,8 +116,8 @@ describe("the review summary printed by npm run synth", () => {
   it("lists resources by type, outputs and variables, then what changed since the previous synth", () => {
     const dir = copyProject();
     const first = runApp(dir).stdout;
-    expect(first).toContain("main-production: 16 resources\n");
-    expect(first).toContain("\n    3  digitalocean_firewall\n");
+    expect(first).toContain("main-production: 17 resources\n");
+    expect(first).toContain("\n    4  digitalocean_firewall\n");
     expect(first).toContain("  variables: TF_VAR_do_token (secret)\n");
     expect(first).toContain("data-production (after main-production): 7 resources\n");
     expect(first).toContain("terraform_state_secret_key (sensitive)");
@@ -120,7 +125,7 @@ describe("the review summary printed by npm run synth", () => {
     expect(runApp(dir).stdout).toContain("  changes:   none since the last synthesis\n");
     writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(EXAMPLE_SOURCE, "enable_ipv6", "false"));
     const changed = runApp(dir).stdout;
-    expect(changed).toContain("main-production: 13 resources\n");
+    expect(changed).toContain("main-production: 14 resources\n");
     expect(changed).toContain("  changes:   0 added, 3 removed, 1 changed\n");
     expect(changed).toMatch(/ {4}- digitalocean_record\.dns_aaaa-apex_[0-9A-F]{8}\n/);
     expect(changed).toMatch(/ {4}~ digitalocean_droplet\.droplet_[0-9A-F]{8}\n/);
