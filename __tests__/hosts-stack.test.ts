@@ -2,6 +2,7 @@ import { parse } from "yaml";
 import type { Config } from "../config/config";
 import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
 import { configFrom, EXAMPLE_SOURCE, exampleConfig, resourcesOf, synthApp, type SynthResult, type TfJson } from "./helpers/synth";
+import { itWith, REQUIREMENTS, wgProblems } from "./helpers/checkers";
 import { parseWgConfig } from "./helpers/wireguard";
 
 const DROPLET_IP_REFERENCE = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-main-production\.outputs\.cross-stack-output-digitalocean_droplet[\w.-]+ipv4_address\}$/;
@@ -81,6 +82,15 @@ describe("hosts stack: each member's rendered wg0.conf lists exactly the other m
     }
     const own = config.hosts.find((host) => host.name === name)!;
     expect(parsed.interface).toMatchObject({ Address: `${own.mesh?.address}/24`, ListenPort: "51820", MTU: "1420" });
+  });
+});
+
+describe("hosts stack: rendered wg0.conf files", () => {
+  itWith(REQUIREMENTS.wg)("parse completely with wg-quick and wg (the droplet's address as Terraform resolves it)", () => {
+    for (const file of Object.values(resourcesOf(hosts, "local_file"))) {
+      const content = (file.content as string).replace(/\$\{data\.terraform_remote_state\.[^}]+\}/g, "192.0.2.50");
+      expect({ file: file.filename, problems: wgProblems(content) }).toEqual({ file: file.filename, problems: [] });
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { buildHostCloudConfig, type HostCloudConfigOptions } from "../../cloud-i
 import { dropletUserData } from "../../cloud-init/host-user-data";
 import type { HostTarget } from "../../cloud-init/targets";
 import type { WireguardOptions } from "../../cloud-init/wireguard";
-import { configFrom, EXAMPLE_SOURCE, exampleConfig, withSetting } from "./synth";
+import { configFrom, EXAMPLE_SOURCE, exampleConfig, resourcesOf, synthApp, withSetting } from "./synth";
 
 /** Public keys only (their private halves were discarded when these were made). */
 export const PEER_KEYS = {
@@ -86,10 +86,27 @@ export async function userDataSamples(): Promise<UserDataSample[]> {
       target: "debian-12",
       userData: buildHostCloudConfig(coreProdOptions({ docker: { source: "distro" }, intrusionPrevention: "fail2ban" })),
     },
+    ...synthesizedSamples(config),
     {
       name: "Ubuntu 24.04 with docker.io, no intrusion prevention",
       target: "ubuntu-24.04",
       userData: buildHostCloudConfig(coreProdOptions({ target: "ubuntu-24.04", docker: { source: "distro" }, intrusionPrevention: "none", wireguard: undefined })),
     },
+  ];
+}
+
+/** The user data the example actually synthesizes: the droplet (a mesh member) and both OVH servers. */
+function synthesizedSamples(config: Config): UserDataSample[] {
+  const { stacks } = synthApp(config);
+  const unescape = (text: string) => text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+  const droplet = Object.values(resourcesOf(stacks["main-production"]!, "digitalocean_droplet"))[0]!;
+  const ovh = Object.values(resourcesOf(stacks["hosts-production"]!, "local_sensitive_file"));
+  return [
+    { name: "droplet as a mesh member (example, synthesized)", target: "ubuntu-24.04", userData: unescape(droplet.user_data as string) },
+    ...ovh.map((file) => ({
+      name: `OVH ${String(file.filename).split("/")[2]} as a mesh member (example, synthesized)`,
+      target: "debian-12" as const,
+      userData: unescape(file.content as string),
+    })),
   ];
 }
