@@ -12,11 +12,13 @@ interface BenchOptions {
   readonly sizes: readonly number[];
   /** Sizes for the per-host (N²) mesh style: 500 hosts take over a minute, so 200 is the default top. */
   readonly perHostSizes: readonly number[];
+  /** Sizes for the real app (its rendered wg0.conf files grow with hosts²). */
+  readonly appSizes: readonly number[];
   readonly tests: boolean;
   readonly scaling: boolean;
 }
 
-const USAGE = "usage: npm run bench [-- --rounds N] [--sizes 1,10,100,500] [--per-host-sizes 1,10,100,200] [--no-tests] [--no-scaling]";
+const USAGE = "usage: npm run bench [-- --rounds N] [--sizes 1,10,100,500] [--per-host-sizes 1,10,100,200] [--app-sizes 1,10,50,100] [--no-tests] [--no-scaling]";
 
 function parseOptions(argv: readonly string[]): BenchOptions {
   const value = (flag: string): string | undefined => {
@@ -35,6 +37,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     rounds,
     sizes: sizes("--sizes", [1, 10, 100, 500]),
     perHostSizes: sizes("--per-host-sizes", [1, 10, 100, 200]),
+    appSizes: sizes("--app-sizes", [1, 10, 50, 100]),
     tests: !argv.includes("--no-tests"),
     scaling: !argv.includes("--no-scaling"),
   };
@@ -59,7 +62,8 @@ async function main(root: string, argv: readonly string[]): Promise<void> {
   if (options.scaling) {
     const shared = await measureScaling(root, { meshStyle: "shared", sizes: options.sizes, repetitions: (hosts) => (hosts >= 500 ? 1 : 3) }, log);
     const perHost = await measureScaling(root, { meshStyle: "per-host", sizes: options.perHostSizes, repetitions: (hosts) => (hosts >= 100 ? 1 : 3) }, log);
-    lines.push(...scalingSection(shared, perHost));
+    const app = await measureScaling(root, { meshStyle: "app", sizes: options.appSizes, repetitions: (hosts) => (hosts >= 100 ? 1 : 3) }, log);
+    lines.push(...scalingSection(shared, perHost), ...appScalingSection(app));
   }
 
   if (options.tests) {
@@ -104,8 +108,8 @@ function comparisonSection(result: ComparisonResult): string[] {
   return lines;
 }
 
-function scalingSection(shared: readonly ScalingPoint[], perHost: readonly ScalingPoint[]): string[] {
-  const table = (points: readonly ScalingPoint[]): string[] => [
+function scalingTable(points: readonly ScalingPoint[]): string[] {
+  return [
     "| hosts | resources | mesh entries | output | wall | CPU | peak RSS | build + synth in process, wall | same, CPU |",
     "|---|---|---|---|---|---|---|---|---|",
     ...points.map(
@@ -116,6 +120,10 @@ function scalingSection(shared: readonly ScalingPoint[], perHost: readonly Scali
     growthNote(points),
     "",
   ];
+}
+
+function scalingSection(shared: readonly ScalingPoint[], perHost: readonly ScalingPoint[]): string[] {
+  const table = scalingTable;
   return [
     "### Scaling: N hosts, each a droplet with cloud-config, 3 firewalls, A/AAAA records, a peer-push null_resource",
     "",
@@ -125,6 +133,16 @@ function scalingSection(shared: readonly ScalingPoint[], perHost: readonly Scali
     "Mesh written per host (each host lists its N-1 peers inline, in its own firewall and trigger): N² references.",
     "",
     ...table(perHost),
+  ];
+}
+
+function appScalingSection(points: readonly ScalingPoint[]): string[] {
+  return [
+    "### Scaling the real app: the example config plus N OVH servers, every one a booted mesh member",
+    "",
+    "All stacks (main, data, hosts, edge); mesh entries are the [Peer] sections of the rendered wg0.conf files (N+3 members, each listing the others).",
+    "",
+    ...scalingTable(points),
   ];
 }
 

@@ -1,14 +1,19 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadConfigFile } from "../../config/load";
+import { loadConfigFile, parseConfigSource } from "../../config/load";
+import { buildApp } from "../../stacks/app";
 import { synthesizeAtomically } from "../../stacks/synthesize";
+import { exampleWithOvhHosts } from "./app-hosts";
 import { buildScalingApp, generatedHosts, type MeshStyle } from "./scaling-app";
+
+/** What is scaled: a synthetic stack in one of two mesh styles, or the real app ("app"). */
+export type ScalingSubject = MeshStyle | "app";
 
 /** What the child reports to the bench on its last stdout line. */
 export interface ScalingRunReport {
   readonly hosts: number;
-  readonly meshStyle: MeshStyle;
+  readonly meshStyle: ScalingSubject;
   readonly resources: number;
   /** Mesh firewall addresses plus peer entries: grows with hosts² in the per-host style. */
   readonly meshEntries: number;
@@ -23,19 +28,24 @@ export interface ScalingRunReport {
 
 /**
  * Child process of the scaling benchmark:
- * `node --liftoff-only scaling-main.js <hosts> <per-host|shared> <project root>`.
- * Loads the shipped example config the way the app does, builds the N-host stack and
- * synthesizes it into a temporary directory, then prints a ScalingRunReport as JSON.
+ * `node --liftoff-only scaling-main.js <hosts> <per-host|shared|app> <project root>`.
+ * Loads the shipped example config the way the app does, builds the N-host stack (or, for
+ * "app", the real app with N more OVH mesh members) and synthesizes it into a temporary
+ * directory, then prints a ScalingRunReport as JSON.
  */
 async function main(argv: readonly string[]): Promise<void> {
   const hostCount = Number(argv[0]);
   const meshStyle = argv[1];
   const projectRoot = argv[2];
-  if (!Number.isInteger(hostCount) || hostCount < 1 || (meshStyle !== "per-host" && meshStyle !== "shared") || projectRoot === undefined) {
-    throw new Error("usage: scaling-main.js <hosts> <per-host|shared> <project root>");
+  if (!Number.isInteger(hostCount) || hostCount < 1 || (meshStyle !== "per-host" && meshStyle !== "shared" && meshStyle !== "app") || projectRoot === undefined) {
+    throw new Error("usage: scaling-main.js <hosts> <per-host|shared|app> <project root>");
   }
   const started = performance.now();
-  const { config } = await loadConfigFile(path.join(projectRoot, "terraform.tfvars.example"), projectRoot);
+  const exampleFile = path.join(projectRoot, "terraform.tfvars.example");
+  const { config } =
+    meshStyle === "app"
+      ? { config: await parseConfigSource(exampleWithOvhHosts(readFileSync(exampleFile, "utf8"), hostCount), "terraform.tfvars") }
+      : await loadConfigFile(exampleFile, projectRoot);
   const loaded = performance.now();
   const scratch = mkdtempSync(path.join(tmpdir(), "bench-scaling-"));
   try {
@@ -43,17 +53,23 @@ async function main(argv: readonly string[]): Promise<void> {
     const cpuBefore = process.cpuUsage();
     let built = loaded;
     synthesizeAtomically(outdir, (staging) => {
-      const app = buildScalingApp(config, generatedHosts(hostCount), meshStyle, staging, scratch);
+      const app =
+        meshStyle === "app"
+          ? buildApp(config, { outdir: staging, projectRoot: scratch, onPolicyNotice: () => undefined })
+          : buildScalingApp(config, generatedHosts(hostCount), meshStyle, staging, scratch);
       built = performance.now();
       return app;
     });
     const synthesized = performance.now();
     const cpu = process.cpuUsage(cpuBefore);
-    const stackFile = path.join(outdir, "stacks", `scale-${hostCount}`, "cdk.tf.json");
+    const stackDirs = readdirSync(path.join(outdir, "stacks"));
+    const counts = stackDirs
+      .map((stack) => countEntries(JSON.parse(readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson))
+      .reduce((sum, next) => ({ resources: sum.resources + next.resources, meshEntries: sum.meshEntries + next.meshEntries }), { resources: 0, meshEntries: 0 });
     const report: ScalingRunReport = {
       hosts: hostCount,
       meshStyle,
-      ...countEntries(JSON.parse(readFileSync(stackFile, "utf8")) as TerraformJson),
+      ...counts,
       outputBytes: totalBytes(outdir),
       configMs: loaded - started,
       buildMs: built - loaded,
@@ -85,6 +101,8 @@ function countEntries(stack: TerraformJson): { resources: number; meshEntries: n
     meshEntries += list.includes(" ") ? list.split("\n").length : 0; // not a digest of the shared set
   }
   meshEntries += asArray(stack.locals?.mesh_peers).length;
+  // The real app: every rendered wg0.conf lists its peers.
+  for (const file of Object.values(stack.resource?.local_file ?? {})) meshEntries += (String(file.content).match(/^\[Peer\]$/gm) ?? []).length;
   return { resources, meshEntries };
 }
 

@@ -1,7 +1,6 @@
 import * as path from "node:path";
 import { measure } from "./measure";
-import type { MeshStyle } from "./scaling-app";
-import type { ScalingRunReport } from "./scaling-main";
+import type { ScalingRunReport, ScalingSubject } from "./scaling-main";
 import { summarize, type Summary } from "./stats";
 
 export interface ScalingPoint {
@@ -14,7 +13,7 @@ export interface ScalingPoint {
 }
 
 export interface ScalingPlan {
-  readonly meshStyle: MeshStyle;
+  readonly meshStyle: ScalingSubject;
   readonly sizes: readonly number[];
   /** Repetitions per size; large sizes are run fewer times to keep the bench short. */
   readonly repetitions: (hosts: number) => number;
