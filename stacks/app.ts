@@ -4,6 +4,7 @@ import { dropletUserData } from "../cloud-init/host-user-data";
 import { applyPolicies } from "../constructs/policy/aspect";
 import { PROJECT_ROOT_CONTEXT } from "./backend";
 import { DataStack } from "./data-stack";
+import { EdgeStack, edgeUsesDroplet } from "./edge-stack";
 import { MainStack } from "./main-stack";
 import { policyContextFor } from "./policy-context";
 
@@ -19,7 +20,7 @@ export interface BuildAppOptions {
 }
 
 /** Stack names: `<role>-<environment>`, so environments never share a state file. */
-export function stackName(role: "main" | "data", config: Config): string {
+export function stackName(role: "main" | "data" | "edge", config: Config): string {
   return `${role}-${config.environment}`;
 }
 
@@ -34,6 +35,13 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   if (config.createSpaces) {
     const data = new DataStack(app, stackName("data", config), { config, projectId: main.projectId });
     data.addDependency(main);
+  }
+  if (config.cloudflare !== undefined) {
+    const droplet = main.droplet.droplet;
+    const usesDroplet = edgeUsesDroplet(config);
+    const addresses = { ipv4Address: droplet.ipv4Address, ...(config.enableIpv6 ? { ipv6Address: droplet.ipv6Address } : {}) };
+    const edge = new EdgeStack(app, stackName("edge", config), { config, ...(usesDroplet ? { droplet: addresses } : {}) });
+    if (usesDroplet) edge.addDependency(main);
   }
   applyPolicies(app, policyContextFor(config), options.onPolicyNotice === undefined ? {} : { notify: options.onPolicyNotice });
   return app;
