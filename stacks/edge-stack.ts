@@ -57,7 +57,7 @@ export class EdgeStack extends TerraformStack implements DescribedStack {
     });
     if (this.tunnel !== undefined) {
       new TerraformOutput(this, "tunnel_id", { value: this.tunnel.tunnel.id, description: "Cloudflare Tunnel id: `cloudflared tunnel token <id>` prints its connector token (never output here)" });
-      new TerraformOutput(this, "tunnel_name", { value: this.tunnel.tunnel.name });
+      new TerraformOutput(this, "tunnel_name", { value: this.tunnel.tunnel.name, description: "The tunnel as named in the Zero Trust dashboard (Networks > Tunnels)" });
       new TerraformOutput(this, "tunnel_cname_target", { value: this.tunnel.cnameTarget, description: "What every tunnel hostname is a proxied CNAME to" });
     }
   }
