@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CLOUD_CONFIG_KEYS, renderCloudConfig } from "../cloud-init/cloud-config";
@@ -81,7 +81,7 @@ describe("cloudflaredPart: what it installs", () => {
     expect(script).toContain(`--proto '=https'`);
     expect(script).toContain(CLOUDFLARE_APT_KEY_URL);
     expect(CLOUDFLARE_APT_KEY_URL).toMatch(/^https:\/\/pkg\.cloudflare\.com\//);
-    expect(script).toMatch(/apt-get install -y --no-install-recommends cloudflared$/m);
+    expect(script).toMatch(/apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends cloudflared$/m);
     expect(script).toMatch(/^set -eu$/m);
     // The repository is listed by the script, after its key: cloud-init's own apt-get update must not see it keyless.
     expect(part.apt).toBeUndefined();
@@ -227,5 +227,93 @@ describe(`cloudflared units under systemd-analyze (${haveSystemd ? systemdAnalyz
     });
     console.log(`systemd-analyze security: cloudflared.service exposure ${exposure}`);
     expect(Number(exposure)).toBeLessThanOrEqual(2.0);
+  });
+});
+
+// ---- the install script, run for real in a private mount namespace ----
+
+const canOverlay =
+  process.getuid?.() === 0 &&
+  spawnSync("unshare", ["-m", "sh", "-c", "mount -t tmpfs tmpfs /mnt"], { encoding: "utf8" }).status === 0 &&
+  existsSync("/usr/share/keyrings");
+const OVERLAY = { name: "root with unshare -m (mount namespaces)", available: canOverlay, install: "run as root with util-linux's unshare" };
+
+/**
+ * Runs the install script with `sh` (dash on Debian) in a private mount namespace whose /etc and
+ * /usr/share are overlays onto scratch directories: what it writes lands there, this machine is
+ * untouched. curl and apt-get are stand-ins that log their arguments (no network here); the rest
+ * (install, chmod, mv, echo) is real.
+ */
+function runInstallScript(script: string, options: { curlFails?: boolean } = {}): { status: number | null; output: string; etc: string; share: string; log: string[] } {
+  const dir = mkdtempSync(path.join(tmpdir(), "install-cloudflared-"));
+  try {
+    for (const sub of ["etc-upper", "etc-work", "share-upper", "share-work", "bin"]) mkdirSync(path.join(dir, sub));
+    const log = path.join(dir, "calls.log");
+    const stub = (name: string, body: string) => {
+      writeFileSync(path.join(dir, "bin", name), `#!/bin/sh\necho "${name} $*" >> ${log}\n${body}`);
+      chmodSync(path.join(dir, "bin", name), 0o755);
+    };
+    // curl's exit status for an HTTP error with --fail is 22.
+    stub("curl", options.curlFails === true ? "exit 22\n" : 'while [ $# -gt 0 ]; do if [ "$1" = --output ]; then echo "fake key" > "$2"; fi; shift; done\n');
+    stub("apt-get", "exit 0\n");
+    writeFileSync(path.join(dir, "install-cloudflared"), script);
+    const body = [
+      "set -eu",
+      `mount -t overlay overlay -o lowerdir=/etc,upperdir=${dir}/etc-upper,workdir=${dir}/etc-work /etc`,
+      `mount -t overlay overlay -o lowerdir=/usr/share,upperdir=${dir}/share-upper,workdir=${dir}/share-work /usr/share`,
+      `PATH=${dir}/bin:$PATH sh ${dir}/install-cloudflared`,
+    ].join("\n");
+    const result = spawnSync("unshare", ["-m", "sh", "-c", body], { encoding: "utf8" });
+    const calls = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [];
+    const copyOf = (sub: string) => {
+      const target = mkdtempSync(path.join(tmpdir(), `${sub}-`));
+      cpSync(path.join(dir, sub), target, { recursive: true });
+      return target;
+    };
+    return { status: result.status, output: `${result.stdout}${result.stderr}`, etc: copyOf("etc-upper"), share: copyOf("share-upper"), log: calls };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("the install script, run by sh in a private mount namespace (curl and apt-get stubbed)", () => {
+  const script = (cloudflaredPart({ target: "debian-12" }).write_files ?? []).find((file) => file.path === CLOUDFLARED_INSTALL_SCRIPT)?.content ?? "";
+
+  itWith(OVERLAY)("fetches the key over HTTPS, lists the repository signed by it, installs cloudflared, prepares a root-only /etc/cloudflared", () => {
+    const run = runInstallScript(script);
+    try {
+      expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: "" });
+      expect(run.log).toEqual([
+        expect.stringMatching(new RegExp(`^curl --proto =https .*--output /usr/share/keyrings/cloudflare-main\\.gpg\\.new ${CLOUDFLARE_APT_KEY_URL.replaceAll(".", "\\.")}$`)),
+        "apt-get -o DPkg::Lock::Timeout=600 update",
+        "apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends cloudflared",
+      ]);
+      const keyring = path.join(run.share, "keyrings", "cloudflare-main.gpg");
+      expect(readFileSync(keyring, "utf8")).toBe("fake key\n");
+      expect(statSync(keyring).mode & 0o777).toBe(0o644);
+      expect(existsSync(`${keyring}.new`)).toBe(false);
+      expect(readFileSync(path.join(run.etc, "apt", "sources.list.d", "cloudflared.list"), "utf8")).toBe(
+        `deb [signed-by=/usr/share/keyrings/cloudflare-main.gpg] ${CLOUDFLARE_APT_REPOSITORY}\n`,
+      );
+      const tokenDir = statSync(path.join(run.etc, "cloudflared"));
+      expect({ mode: tokenDir.mode & 0o777, uid: tokenDir.uid, gid: tokenDir.gid }).toEqual({ mode: 0o700, uid: 0, gid: 0 });
+      expect(existsSync(path.join(run.etc, "cloudflared", "tunnel.env"))).toBe(false);
+    } finally {
+      rmSync(run.etc, { recursive: true, force: true });
+      rmSync(run.share, { recursive: true, force: true });
+    }
+  });
+
+  itWith(OVERLAY)("stops at the first failure (set -eu): a failed key download lists no repository and installs nothing", () => {
+    const run = runInstallScript(script, { curlFails: true });
+    try {
+      expect(run.status).toBe(22);
+      expect(run.log).toHaveLength(1);
+      expect(run.log.filter((call) => call.startsWith("apt-get"))).toEqual([]);
+      expect(existsSync(path.join(run.etc, "apt", "sources.list.d", "cloudflared.list"))).toBe(false);
+    } finally {
+      rmSync(run.etc, { recursive: true, force: true });
+      rmSync(run.share, { recursive: true, force: true });
+    }
   });
 });

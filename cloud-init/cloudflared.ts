@@ -32,8 +32,9 @@ curl --proto '=https' --tlsv1.2 --fail --silent --show-error --location --retry 
 chmod 0644 "$keyring.new"
 mv "$keyring.new" "$keyring"
 echo "deb [signed-by=$keyring] ${CLOUDFLARE_APT_REPOSITORY}" > /etc/apt/sources.list.d/cloudflared.list
-apt-get update
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends cloudflared
+# First boot may run apt-daily at the same time: wait for its lock rather than fail.
+apt-get -o DPkg::Lock::Timeout=600 update
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends cloudflared
 # The token file is written by ops only (README, "The Cloudflare edge").
 install -d -m 0700 -o root -g root /etc/cloudflared
 `;
