@@ -4,6 +4,7 @@ import { dropletUserData } from "../cloud-init/host-user-data";
 import { applyPolicies } from "../constructs/policy/aspect";
 import { PROJECT_ROOT_CONTEXT } from "./backend";
 import { DataStack } from "./data-stack";
+import { EdgeStack, edgeUsesDroplet } from "./edge-stack";
 import { HostsStack } from "./hosts-stack";
 import { MainStack } from "./main-stack";
 import { interfaceOf } from "../constructs/mesh-plan";
@@ -54,6 +55,13 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
       ...(dropletInHostsStack ? { dropletIpv4: main.droplet.droplet.ipv4Address } : {}),
     });
     if (dropletInHostsStack) hosts.addDependency(main);
+  }
+  if (config.cloudflare !== undefined) {
+    const dropletResource = main.droplet.droplet;
+    const usesDroplet = edgeUsesDroplet(config);
+    const addresses = { ipv4Address: dropletResource.ipv4Address, ...(config.enableIpv6 ? { ipv6Address: dropletResource.ipv6Address } : {}) };
+    const edge = new EdgeStack(app, stackName("edge", config), { config, ...(usesDroplet ? { droplet: addresses } : {}) });
+    if (usesDroplet) edge.addDependency(main);
   }
   applyPolicies(app, policyContextFor(config), options.onPolicyNotice === undefined ? {} : { notify: options.onPolicyNotice });
   return app;

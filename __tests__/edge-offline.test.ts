@@ -1,0 +1,118 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { configFrom, EXAMPLE_SOURCE, exampleConfig, synthApp, type SynthResult } from "./helpers/synth";
+import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform } from "./helpers/terraform";
+
+type StateResource = { type: string; name: string; instances: { attributes: Record<string, unknown> }[] };
+
+function stateResources(synth: SynthResult, command: string, stack: string): StateResource[] {
+  const file = path.join(synth.root, `work-${command}`, `terraform.${stack}.tfstate`);
+  return (JSON.parse(readFileSync(file, "utf8")) as { resources: StateResource[] }).resources;
+}
+
+function attributesOf(resources: readonly StateResource[], type: string): Record<string, unknown>[] {
+  return resources.filter((resource) => resource.type === type).flatMap((resource) => resource.instances.map((instance) => instance.attributes));
+}
+
+describeWithTerraform("the edge stack under real Terraform core (Cloudflare provider 5.14.0 emulated offline)", () => {
+  let example: SynthResult;
+  let standalone: SynthResult;
+
+  beforeAll(async () => {
+    example = synthApp(await exampleConfig());
+    // No record on the droplet: the edge stack stands alone, without main's state.
+    standalone = synthApp(await configFrom(EXAMPLE_SOURCE.replace(/^ {4}\{ name = "api\.example\.org".*\n/m, "")));
+  });
+
+  afterAll(() => cleanUpTerraformRuns([example, standalone]));
+
+  it("init + validate pass", () => {
+    const reports = runTerraform("validate", example, ["edge-production"]);
+    expect(failures(reports)).toBe("");
+    expect(reports.map((report) => `${report.stack} ${report.step}`)).toEqual(["edge-production init", "edge-production validate"]);
+  });
+
+  it("plans on its own when no record needs the droplet: 11 resources to add", () => {
+    const reports = runTerraform("plan", standalone, ["edge-production"]);
+    expect(failures(reports)).toBe("");
+    // 7 records + 2 tunnel CNAMEs + the tunnel + its configuration.
+    expect(reports.find((report) => report.step === "plan")?.summary).toBe("11 to add, 0 to change, 0 to destroy");
+  });
+
+  it("applies after main, with the droplet's addresses read from main's real state, then re-plans with no changes", () => {
+    const reports = runTerraform("deploy", example, ["main-production", "edge-production"]);
+    expect(failures(reports)).toBe("");
+    expect(reports.filter((report) => report.step === "re-plan").map((report) => `${report.stack} ${report.summary}`)).toEqual([
+      "main-production no changes",
+      "edge-production no changes",
+    ]);
+    const droplet = attributesOf(stateResources(example, "deploy", "main-production"), "digitalocean_droplet")[0];
+    const edge = stateResources(example, "deploy", "edge-production");
+    const records = attributesOf(edge, "cloudflare_dns_record");
+    const api = records.filter((record) => record.name === "api.example.org").map((record) => [record.type, record.content]);
+    expect(api).toEqual(expect.arrayContaining([["A", droplet?.ipv4_address], ["AAAA", droplet?.ipv6_address]]));
+    expect(droplet?.ipv4_address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const tunnel = attributesOf(edge, "cloudflare_zero_trust_tunnel_cloudflared")[0];
+    expect(tunnel?.id).toMatch(/^[0-9a-f-]{36}$/);
+    const tunnelCnames = records.filter((record) => record.content === `${String(tunnel?.id)}.cfargotunnel.com`).map((record) => record.name);
+    expect(tunnelCnames.sort()).toEqual(["drive.example.net", "example.net"]);
+    const [lookup] = attributesOf(edge, "cloudflare_zone");
+    expect(records.filter((record) => String(record.name).endsWith("example.net")).every((record) => record.zone_id === lookup?.id)).toBe(true);
+  });
+
+  describe("planted errors in a copy of the edge stack come back as Terraform's diagnostics", () => {
+    const plant = (edit: (json: { resource: Record<string, Record<string, Record<string, unknown>>> }) => void): string => {
+      const file = path.join(standalone.outdir, "stacks", "edge-production", "cdk.tf.json");
+      const original = readFileSync(file, "utf8");
+      const planted = JSON.parse(original) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+      edit(planted);
+      writeFileSync(file, JSON.stringify(planted, null, 2));
+      try {
+        const [init, validate] = runTerraform("validate", standalone, ["edge-production"]);
+        expect(init?.ok).toBe(true);
+        expect(validate?.ok).toBe(false);
+        return validate?.output ?? "";
+      } finally {
+        writeFileSync(file, original);
+      }
+    };
+    const first = (json: { resource: Record<string, Record<string, Record<string, unknown>>> }, type: string): Record<string, unknown> => {
+      const found = Object.values(json.resource[type] ?? {})[0];
+      if (found === undefined) throw new Error(`no ${type} in edge-production`);
+      return found;
+    };
+
+    it("a record without ttl (required by provider v5)", () => {
+      const output = plant((json) => {
+        delete first(json, "cloudflare_dns_record").ttl;
+      });
+      expect(output).toContain('The argument "ttl" is required, but no definition was found.');
+    });
+
+    it("provider v4's `value` instead of v5's `content`", () => {
+      const output = plant((json) => {
+        const record = first(json, "cloudflare_dns_record");
+        record.value = record.content;
+        delete record.content;
+      });
+      expect(output).toContain('No argument or block type is named "value".');
+    });
+
+    it("provider v4's `secret` on the tunnel", () => {
+      const output = plant((json) => {
+        first(json, "cloudflare_zero_trust_tunnel_cloudflared").secret = "planted";
+      });
+      expect(output).toContain('No argument or block type is named "secret".');
+    });
+
+    it("an ingress list given as a string", () => {
+      const output = plant((json) => {
+        first(json, "cloudflare_zero_trust_tunnel_cloudflared_config").config = { ingress: "http_status:404" };
+      });
+      // The bindings cannot tell v5's nested attributes from blocks, so the emulator serves `ingress` as a
+      // block ("Incorrect JSON value type"); the real provider's attribute would say "Incorrect attribute value type".
+      expect(output).toMatch(/Incorrect (JSON|attribute) value type/);
+      expect(output).toContain('"ingress"');
+    });
+  });
+});
