@@ -111,10 +111,10 @@ describe("cross-stack reference data -> main (seed 001's project_id)", () => {
 
 describe("without create_spaces", () => {
   it("synthesizes no data stack", () => {
-    expect(Object.keys(synthApp({ ...config, createSpaces: false }).stacks).sort()).toEqual(["hosts-production", "main-production"]);
+    expect(Object.keys(synthApp({ ...config, createSpaces: false }).stacks).sort()).toEqual(["edge-production", "hosts-production", "main-production"]);
   });
 
   it("names stacks after the environment", () => {
-    expect(Object.keys(synthApp({ ...config, environment: "staging" }).stacks).sort()).toEqual(["data-staging", "hosts-staging", "main-staging"]);
+    expect(Object.keys(synthApp({ ...config, environment: "staging" }).stacks).sort()).toEqual(["data-staging", "edge-staging", "hosts-staging", "main-staging"]);
   });
 });

@@ -176,7 +176,7 @@ describe("edge stack: secrets", () => {
 describe("edge stack: other configs", () => {
   it("is not synthesized without a cloudflare block", async () => {
     const withoutEdge = synthApp(await configFrom(EXAMPLE_SOURCE.replace(/^cloudflare = \{[\s\S]*?^\}\n/m, "")));
-    expect(Object.keys(withoutEdge.stacks).sort()).toEqual(["data-production", "main-production"]);
+    expect(Object.keys(withoutEdge.stacks).sort()).toEqual(["data-production", "hosts-production", "main-production"]);
   });
 
   it("with enable_ipv6 = false the droplet gets an A record only; OVH hosts keep their AAAA", async () => {

@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import type { Config } from "../config/config";
+import { CLOUDFLARED_INSTALL_SCRIPT, CLOUDFLARED_UNIT_PATH, TUNNEL_TOKEN_FILE } from "../cloud-init/cloudflared";
 import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
 import { configFrom, EXAMPLE_SOURCE, exampleConfig, resourcesOf, synthApp, type SynthResult, type TfJson } from "./helpers/synth";
 import { itWith, REQUIREMENTS, wgProblems } from "./helpers/checkers";
@@ -124,6 +125,15 @@ describe("hosts stack: OVH user data (seed 003)", () => {
     expect(userData.write_files.map((file) => file.path)).toContain(MESH_SYNC_SCRIPT);
     expect(userData.runcmd).toContain(MESH_SYNC_SCRIPT);
     expect(userData.runcmd[userData.runcmd.length - 1]).toBe("ufw --force enable");
+  });
+
+  it("installs the Cloudflare Tunnel connector on the tunnel host only, waiting for a token ops install", () => {
+    const core = userDataOf("core-prod");
+    expect(core.write_files.map((file) => file.path)).toEqual(expect.arrayContaining([CLOUDFLARED_INSTALL_SCRIPT, CLOUDFLARED_UNIT_PATH]));
+    expect(core.runcmd).toContain(CLOUDFLARED_INSTALL_SCRIPT);
+    expect(core.write_files.map((file) => file.path)).not.toContain(TUNNEL_TOKEN_FILE);
+    expect(JSON.stringify(core)).not.toMatch(/TUNNEL_TOKEN=/);
+    expect(userDataOf("ai-lab").write_files.map((file) => file.path)).not.toContain(CLOUDFLARED_UNIT_PATH);
   });
 
   it("uses CrowdSec where the config asks for it (seed 003)", () => {

@@ -137,7 +137,7 @@ describe("guard rails in npm run synth", () => {
     expect(result.stderr.split("\n")[0]).toBe(
       "warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
     );
-    expect(result.stdout).toBe("synthesized main-production, data-production, hosts-production from terraform.tfvars into cdktf.out\n");
+    expect(result.stdout).toBe("synthesized main-production, data-production, hosts-production, edge-production from terraform.tfvars into cdktf.out\n");
     expect(existsSync(path.join(dir, "cdktf.out/stacks/main-production/cdk.tf.json"))).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ describe("self-contained stack directories", () => {
     const main = files.get("stacks/main-production/README.md")!;
     expect(main).toContain("# Stack `main-production`");
     expect(main).toContain("Apply this stack first: it depends on no other stack.");
-    expect(main).toContain("Apply before `data-production`, `hosts-production`, which read this stack's outputs.");
+    expect(main).toContain("Apply before `data-production`, `edge-production`, `hosts-production`, which read this stack's outputs.");
     expect(main).toContain("| `do_token` | yes | `export TF_VAR_do_token=...` | DigitalOcean API token (set TF_VAR_do_token) |");
     expect(main).toContain("| `digitalocean_firewall` | 4 |");
     expect(main).toContain("| digitalocean | `digitalocean/digitalocean` | `2.71.0` |");

@@ -27,6 +27,9 @@ describe("synthesized output", () => {
       "stacks/data-production/README.md",
       "stacks/data-production/cdk.tf.json",
       "stacks/data-production/terraform.tfvars.example",
+      "stacks/edge-production/README.md",
+      "stacks/edge-production/cdk.tf.json",
+      "stacks/edge-production/terraform.tfvars.example",
       "stacks/hosts-production/README.md",
       "stacks/hosts-production/cdk.tf.json",
       "stacks/hosts-production/terraform.tfvars.example",
@@ -54,7 +57,7 @@ describe("npm run synth", () => {
     const result = runApp(dir);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout.split("\n")[0]).toBe("synthesized main-production, data-production, hosts-production from terraform.tfvars.example into cdktf.out");
+    expect(result.stdout.split("\n")[0]).toBe("synthesized main-production, data-production, hosts-production, edge-production from terraform.tfvars.example into cdktf.out");
     for (const stack of ["main-production", "data-production"]) {
       for (const file of [`stacks/${stack}/cdk.tf.json`, `stacks/${stack}/README.md`, `stacks/${stack}/terraform.tfvars.example`]) {
         expect({ file, exists: existsSync(path.join(dir, "cdktf.out", file)) }).toEqual({ file, exists: true });
@@ -92,10 +95,10 @@ describe("npm run synth", () => {
     writeFileSync(path.join(dir, "staging.tfvars"), withSetting(EXAMPLE_SOURCE, "environment", '"staging"'));
     writeFileSync(path.join(dir, "dev.tfvars"), withSetting(EXAMPLE_SOURCE, "environment", '"dev"'));
     expect(runApp(dir, ["--quiet"], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
-      "synthesized main-staging, data-staging, hosts-staging from staging.tfvars into cdktf.out\n",
+      "synthesized main-staging, data-staging, hosts-staging, edge-staging from staging.tfvars into cdktf.out\n",
     );
     expect(runApp(dir, ["--config", "dev.tfvars", "--quiet"], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
-      "synthesized main-dev, data-dev, hosts-dev from dev.tfvars into cdktf.out\n",
+      "synthesized main-dev, data-dev, hosts-dev, edge-dev from dev.tfvars into cdktf.out\n",
     );
   });
 });

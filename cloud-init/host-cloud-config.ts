@@ -1,4 +1,5 @@
 import { basePart, type IntrusionPrevention } from "./base";
+import { cloudflaredPart } from "./cloudflared";
 import { renderCloudConfig, type CloudConfigPart } from "./cloud-config";
 import { dockerPart, type DockerSource } from "./docker";
 import { CloudInitInputError } from "./errors";
@@ -35,6 +36,11 @@ export interface HostCloudConfigOptions {
    * are pushed later by the hosts stack. Exclusive with `wireguard`. @default - not a member
    */
   readonly mesh?: MeshInterface;
+  /**
+   * cloudflared as the connector of the Cloudflare Tunnel (seed 000), inactive until ops install
+   * its token on the host. @default false
+   */
+  readonly cloudflared?: boolean;
   /** @default Docker CE from Docker's repository, logs rotated at 10m x 3 */
   readonly docker?: HostDockerOptions;
   /** @default "fail2ban" */
@@ -70,6 +76,7 @@ export function hostCloudConfigParts(options: HostCloudConfigOptions): CloudConf
     }),
     usersSshPart({ user: options.deployUser, authorizedKeys: options.authorizedKeys, groups: ["sudo", "docker"] }),
     dockerPart({ target: options.target, ...options.docker }),
+    ...(options.cloudflared === true ? [cloudflaredPart({ target: options.target })] : []),
     ...(options.wireguard === undefined ? [] : [wireguardPart(options.wireguard)]),
     ...(options.mesh === undefined ? [] : [meshMemberPart(options.mesh)]),
     ufwPart([...options.ufwRules, ...wireguardRules]),

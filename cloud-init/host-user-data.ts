@@ -13,6 +13,8 @@ export interface DropletUserDataOptions {
   readonly mesh?: MeshInterface;
   /** The droplet's `hosts` entry, for its intrusion prevention. @default - fail2ban */
   readonly host?: HostConfig;
+  /** The droplet runs the Cloudflare Tunnel connector. @default false */
+  readonly cloudflared?: boolean;
 }
 
 /**
@@ -32,6 +34,7 @@ export function dropletUserData(config: Config, options: DropletUserDataOptions 
     ufwRules: dropletUfwRules(config),
     ...(options.wireguard === undefined ? {} : { wireguard: options.wireguard }),
     ...(options.mesh === undefined ? {} : { mesh: options.mesh }),
+    cloudflared: options.cloudflared ?? false,
     docker: { source: "docker-ce" },
     intrusionPrevention: options.host?.intrusionPrevention ?? "fail2ban",
     timezone: "Etc/UTC",
@@ -53,6 +56,8 @@ export function ovhHostUfwRules(config: Config, host: HostConfig): UfwRule[] {
 
 export interface OvhHostUserDataOptions {
   readonly mesh?: MeshInterface;
+  /** The host runs the Cloudflare Tunnel connector. @default false */
+  readonly cloudflared?: boolean;
 }
 
 /** The user data ops install on an existing OVH server (reinstall with cloud-init, or by hand). */
@@ -63,6 +68,7 @@ export function ovhHostUserData(config: Config, host: HostConfig, options: OvhHo
     authorizedKeys: [config.sshPublicKey],
     ufwRules: ovhHostUfwRules(config, host),
     ...(options.mesh === undefined ? {} : { mesh: options.mesh }),
+    cloudflared: options.cloudflared ?? false,
     docker: { source: "docker-ce" },
     intrusionPrevention: host.intrusionPrevention,
     timezone: "Etc/UTC",

@@ -39,6 +39,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   const dropletInMesh = mainMesh !== undefined && droplet?.mesh !== undefined ? { plan: mainMesh, member: droplet.name } : undefined;
   const userData = dropletUserData(config, {
     ...(droplet === undefined ? {} : { host: droplet }),
+    cloudflared: droplet !== undefined && config.cloudflare?.tunnel?.host === droplet.name,
     ...(dropletInMesh === undefined ? {} : { mesh: interfaceOf(dropletInMesh.plan, dropletInMesh.member) }),
   });
   const main = new MainStack(app, stackName("main", config), { config, userData, ...(dropletInMesh === undefined ? {} : { mesh: dropletInMesh }) });

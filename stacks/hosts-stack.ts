@@ -38,7 +38,8 @@ export class HostsStack extends TerraformStack implements DescribedStack {
     const userData = new Map(
       ovhHosts.map((host) => {
         const member = host.mesh === undefined || props.mesh === undefined ? undefined : interfaceOf(props.mesh, host.name);
-        return [host.name, ovhHostUserData(config, host, member === undefined ? {} : { mesh: member })];
+        const cloudflared = config.cloudflare?.tunnel?.host === host.name;
+        return [host.name, ovhHostUserData(config, host, { ...(member === undefined ? {} : { mesh: member }), cloudflared })];
       }),
     );
     this.hosts = ovhHosts.map(
