@@ -17,6 +17,10 @@ describe("self-contained stack directories", () => {
     expect(data).toContain("Apply after `main-production`: this stack reads its state.");
     expect(data).toContain("| `terraform_state_secret_key` | yes (`terraform output -raw`) |");
     expect(data).toContain("Reads `main-production`'s outputs through `terraform_remote_state` (backend `local`");
+    const hosts = files.get("stacks/hosts-production/README.md")!;
+    expect(hosts).toContain("with the key of your SSH agent (`ssh-add -l` must list it)");
+    const edge = files.get("stacks/edge-production/README.md")!;
+    expect(edge).toContain("install the tunnel's connector token on `core-prod` as `/etc/cloudflared/tunnel.env`");
   });
 
   it("ship a terraform.tfvars.example that names every variable and sets no secret", async () => {

@@ -34,6 +34,7 @@ export class EdgeStack extends TerraformStack implements DescribedStack {
     "The Cloudflare edge of seeds 000, 003 and 004: proxied A/AAAA/CNAME records for the public names (to the droplet through a cross-stack reference, or to the OVH hosts' addresses) and, when configured, a remotely managed Cloudflare Tunnel with its ingress rules, 404 catch-all and CNAMEs. The tunnel's connector token is never output: ops install it on the host (see the project README).";
   readonly records: CloudflareRecords;
   readonly tunnel?: CloudflareTunnel;
+  readonly applyNotes: readonly string[];
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id);
@@ -48,6 +49,14 @@ export class EdgeStack extends TerraformStack implements DescribedStack {
       records: cloudflare.records.map((record) => recordSpec(this.node.path, config, record, props.droplet)),
     });
     if (cloudflare.tunnel !== undefined) this.tunnel = this.addTunnel(config, cloudflare, cloudflare.tunnel);
+    this.applyNotes = [
+      "The API token needs Zone / DNS / Edit on the zones, Zone / Zone / Read, and for a tunnel Account / Cloudflare Tunnel / Edit.",
+      ...(cloudflare.tunnel === undefined
+        ? []
+        : [
+            `After apply, install the tunnel's connector token on \`${cloudflare.tunnel.host}\` as \`/etc/cloudflared/tunnel.env\` (\`TUNNEL_TOKEN=...\`, root, 0600): \`cloudflared tunnel token <tunnel_id>\` prints it. It is never in Terraform's files or state outputs (project README, "Cloudflare Tunnel").`,
+          ]),
+    ];
 
     const hostnames = [...cloudflare.records.map((record) => record.name), ...(cloudflare.tunnel?.ingress.map((rule) => rule.hostname) ?? [])].sort();
     new TerraformOutput(this, "hostnames", { value: hostnames, description: "Every public name this stack manages on Cloudflare" });

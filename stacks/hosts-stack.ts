@@ -26,6 +26,10 @@ export interface HostsStackProps {
 export class HostsStack extends TerraformStack implements DescribedStack {
   readonly summary =
     "The OVH servers of seed 003 and the WireGuard mesh: each server's Debian user data and each member's wg0.conf rendered as local files for ops, and one null_resource per booted member that pushes its peers over SSH (wg syncconf), so a new peer never rebuilds a host.";
+  readonly applyNotes = [
+    "The mesh syncs log in over SSH as the deploy user with the key of your SSH agent (`ssh-add -l` must list it) from an address `allowed_ssh_ips` admits. A member is synced only once its `wireguard_public_key` is in the config, i.e. after its first boot.",
+    "`rendered/<host>/user-data.yaml` is each OVH server's cloud-config: give it to the server as user data when installing it (project README, \"OVH hosts and the WireGuard mesh\").",
+  ];
   readonly hosts: readonly OvhHost[];
   readonly mesh?: WireguardMesh;
 
@@ -62,6 +66,7 @@ export class HostsStack extends TerraformStack implements DescribedStack {
       });
     }
     new TerraformOutput(this, "ssh_commands", {
+      description: "How to log in to each OVH server (as the deploy user)",
       value: Object.fromEntries(ovhHosts.map((host) => [host.name, `ssh ${config.deployUser}@${host.publicIpv4 as string}`])),
     });
     new TerraformOutput(this, "user_data_sha256", {

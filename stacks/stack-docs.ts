@@ -4,6 +4,8 @@ export interface StackContext {
   readonly name: string;
   /** One paragraph on what the stack is for. */
   readonly summary: string;
+  /** What ops must have or know before applying. @default none */
+  readonly applyNotes?: readonly string[];
   /** Stacks that must be applied before this one. */
   readonly dependsOn: readonly string[];
   /** Stacks that read this one's state. */
@@ -36,6 +38,7 @@ export function renderStackReadme(stack: TerraformJson, context: StackContext): 
       ? "Apply this stack first: it depends on no other stack."
       : `Apply after ${context.dependsOn.map((name) => `\`${name}\``).join(", ")}: this stack reads its state.`,
     ...(context.neededBy.length === 0 ? [] : [`Apply before ${context.neededBy.map((name) => `\`${name}\``).join(", ")}, which read this stack's outputs.`]),
+    ...(context.applyNotes ?? []).flatMap((note) => ["", note]),
     "",
     "```bash",
     `cd cdktf.out/stacks/${context.name}`,

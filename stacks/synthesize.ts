@@ -9,6 +9,8 @@ import type { TerraformJson } from "./terraform-json";
 /** A stack may describe itself for its generated README. */
 export interface DescribedStack {
   readonly summary: string;
+  /** What ops must have or know before applying, printed in the stack's README. @default none */
+  readonly applyNotes?: readonly string[];
 }
 
 export interface SynthesisReport {
@@ -79,8 +81,8 @@ function stage(staging: string, outdir: string, build: (stagingOutdir: string) =
     const dependsOn = manifest.stacks[name]?.dependencies ?? [];
     const neededBy = Object.entries(manifest.stacks).filter(([, entry]) => entry.dependencies.includes(name)).map(([other]) => other);
     const stackDir = path.join(staging, "stacks", name);
-    const summary = (stack as Partial<DescribedStack>).summary ?? "";
-    writeFile(path.join(stackDir, "README.md"), renderStackReadme(json, { name, summary, dependsOn, neededBy }));
+    const { summary = "", applyNotes = [] } = stack as Partial<DescribedStack>;
+    writeFile(path.join(stackDir, "README.md"), renderStackReadme(json, { name, summary, applyNotes, dependsOn, neededBy }));
     writeFile(path.join(stackDir, "terraform.tfvars.example"), renderStackTfvarsExample(json, name));
     return renderStackSummary(name, json, dependsOn, previousSynthesis(outdir, name));
   });
