@@ -13,6 +13,9 @@ const { bundleIfChanged } = require("./cached-bundle");
 // in the background; for one small file that second pass costs ~0.2 s of CPU and ~65 MB of
 // memory and never pays off (README, Performance). Liftoff code is only slower, not different.
 v8.setFlagsFromString("--liftoff-only");
+// package.json and cdktf.json also start node with --max-semi-space-size=2: a 2 MB young
+// generation (instead of 16 MB) keeps the peak about 15 MB lower at no measured cost in time.
+// Heap sizes are fixed when the isolate starts, so unlike the flag above it cannot be set here.
 
 const root = path.resolve(__dirname, "..");
 const outfile = path.join(root, ".build", "main.js");
