@@ -2,24 +2,12 @@ import { parse } from "yaml";
 import type { Config } from "../config/config";
 import { CLOUDFLARED_INSTALL_SCRIPT, CLOUDFLARED_UNIT_PATH, TUNNEL_TOKEN_FILE } from "../cloud-init/cloudflared";
 import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
-import { configFrom, EXAMPLE_SOURCE, exampleConfig, resourcesOf, synthApp, type SynthResult, type TfJson } from "./helpers/synth";
+import { configFrom, exampleConfig, resourcesOf, synthApp, type SynthResult, type TfJson } from "./helpers/synth";
 import { itWith, REQUIREMENTS, wgProblems } from "./helpers/checkers";
+import { WITH_EXTRA_PEER } from "./helpers/mesh-config";
 import { parseWgConfig } from "./helpers/wireguard";
 
 const DROPLET_IP_REFERENCE = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-main-production\.outputs\.cross-stack-output-digitalocean_droplet[\w.-]+ipv4_address\}$/;
-
-/** The example plus one more booted OVH member of the mesh. */
-const WITH_EXTRA_PEER = EXAMPLE_SOURCE.replace(
-  "  app = {",
-  `  edge-lab = {
-    provider             = "ovh"
-    role                 = "A third OVH server joining the mesh"
-    public_ipv4          = "198.51.100.40"
-    mesh_address         = "10.8.0.4"
-    wireguard_public_key = "YOY0Rb5cQHGGXeqjG1vKfRlVmxm6sTUOtc7PCZkhNU4="
-  }
-  app = {`,
-);
 
 let config: Config;
 let synthesized: SynthResult;

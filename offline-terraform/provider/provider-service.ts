@@ -1,3 +1,4 @@
+import { REQUIRES_REPLACE } from "../schema/overrides";
 import type { ProviderSchema, SchemaBlock } from "../schema/types";
 import { FakeValues } from "./fake-values";
 import { decodeValue, encodeValue, UNKNOWN, type Value } from "./msgpack-value";
@@ -48,7 +49,12 @@ export function providerHandlers(schema: ProviderSchema): Record<string, Handler
     PlanResourceChange: (request) => {
       const prior = value(request.prior_state);
       const proposed = value(request.proposed_new_state);
-      return { planned_state: dynamic(planValue(resource(request), proposed, prior === null)), planned_private: request.prior_private, diagnostics: [] };
+      return {
+        planned_state: dynamic(planValue(resource(request), proposed, prior === null)),
+        requires_replace: replacingChanges(request.type_name, prior, proposed).map((name) => ({ steps: [{ attribute_name: name }] })),
+        planned_private: request.prior_private,
+        diagnostics: [],
+      };
     },
     ApplyResourceChange: (request) => {
       const planned = value(request.planned_state);
@@ -62,6 +68,14 @@ export function providerHandlers(schema: ProviderSchema): Record<string, Handler
       return { state: dynamic(readDataValue(block, config, new FakeValues(request.type_name ?? "", seedOf(config)))), diagnostics: [] };
     },
   };
+}
+
+/** The replacing arguments that differ between the prior state and the proposed one (an unknown value counts as a change). */
+function replacingChanges(typeName: string | undefined, prior: Value, proposed: Value): string[] {
+  if (prior === null || proposed === null || typeof prior !== "object" || typeof proposed !== "object") return [];
+  const before = prior as Record<string, Value>;
+  const after = proposed as Record<string, Value>;
+  return (REQUIRES_REPLACE[typeName ?? ""] ?? []).filter((name) => seedOf(before[name] ?? null) !== seedOf(after[name] ?? null));
 }
 
 function value(dynamicValue: unknown): Value {

@@ -1,0 +1,14 @@
+import { EXAMPLE_SOURCE } from "./synth";
+
+/** The example plus one more booted OVH member of the mesh (edge-lab, 10.8.0.4). */
+export const WITH_EXTRA_PEER = EXAMPLE_SOURCE.replace(
+  "  app = {",
+  `  edge-lab = {
+    provider             = "ovh"
+    role                 = "A third OVH server joining the mesh"
+    public_ipv4          = "198.51.100.40"
+    mesh_address         = "10.8.0.4"
+    wireguard_public_key = "YOY0Rb5cQHGGXeqjG1vKfRlVmxm6sTUOtc7PCZkhNU4="
+  }
+  app = {`,
+);
