@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { buildHostCloudConfig } from "../cloud-init/host-cloud-config";
 import { WIREGUARD_CONFIG, WIREGUARD_KEY_SCRIPT } from "../cloud-init/wireguard";
 import { MESH_SYNC_SCRIPT, meshInterfaceSection, meshMemberPart, meshSyncScript } from "../cloud-init/wireguard-mesh";
+import { itWith, REQUIREMENTS, ufwDryRunProblems } from "./helpers/checkers";
 import { coreProdOptions } from "./helpers/user-data-samples";
 
 const IFACE = { address: "10.8.0.1/24", listenPort: 51820, mtu: 1420 };
@@ -56,6 +57,18 @@ describe("wireguard-mesh-sync", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  itWith(REQUIREMENTS.ufw)("runs UFW commands that `ufw --dry-run` accepts, for an IPv4 and an IPv6 peer", () => {
+    const ufwLines = meshSyncScript(51820)
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith("ufw "))
+      .map((line) => line.replace(/ >\/dev\/null( \|\| true)?$/, ""));
+    const commands = ["198.51.100.30", "2001:db8::30"].flatMap((source) => ufwLines.map((line) => `source=${source}; ${line}`));
+    expect(commands).toHaveLength(4);
+    expect(ufwDryRunProblems(commands)).toEqual([]);
+    expect(ufwDryRunProblems(["source=198.51.100.300; " + (ufwLines[1] ?? "")])).not.toEqual([]);
   });
 
   it("builds the WireGuard port into every UFW command it can run", () => {
