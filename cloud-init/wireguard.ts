@@ -39,7 +39,8 @@ export const WIREGUARD_PRIVATE_KEY = `${WIREGUARD_DIR}/wg0.key`;
 export const WIREGUARD_PUBLIC_KEY = "/var/lib/wireguard/wg0.pub";
 export const WIREGUARD_KEY_SCRIPT = "/usr/local/sbin/wireguard-first-boot-key";
 
-const PUBLIC_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=$/;
+/** A WireGuard key as `wg genkey` / `wg pubkey` print it: 32 bytes of base64. */
+export const WIREGUARD_KEY_FORMAT = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 const PEER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
@@ -90,7 +91,7 @@ export function validateWireguard(options: WireguardOptions): void {
   options.peers.forEach((peer, index) => {
     const field = (name: string) => `peers[${index}].${name}`;
     if (!PEER_NAME.test(peer.name)) fail(field("name"), peer.name, "expected a lowercase host name");
-    if (!PUBLIC_KEY.test(peer.publicKey)) fail(field("publicKey"), peer.publicKey, "expected a WireGuard public key (44 base64 characters, as printed by wg pubkey)");
+    if (!WIREGUARD_KEY_FORMAT.test(peer.publicKey)) fail(field("publicKey"), peer.publicKey, "expected a WireGuard public key (44 base64 characters, as printed by wg pubkey)");
     if (seenKeys.has(peer.publicKey)) fail(field("publicKey"), peer.publicKey, "is used by another peer");
     seenKeys.add(peer.publicKey);
     if (peer.allowedIps.length === 0) fail(field("allowedIps"), peer.allowedIps, "expected at least one CIDR block");

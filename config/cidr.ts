@@ -55,6 +55,11 @@ export function isRfc1918(text: string): boolean {
   );
 }
 
+/** An IPv4 address as a 32-bit number, for offsets within a block. */
+export function ipv4ToNumber(address: string): number {
+  return ipaddr.IPv4.parse(address).toByteArray().reduce((total, octet) => total * 256 + octet, 0);
+}
+
 /** True for 0.0.0.0/0 and ::/0. */
 export function isWholeInternet(text: string): boolean {
   const block = parseCidr(text);

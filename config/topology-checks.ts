@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { cidrProblem, cidrsOverlap, isRfc1918, parseCidr } from "./cidr";
+import { cidrProblem, cidrsOverlap, ipv4ToNumber, isRfc1918, parseCidr } from "./cidr";
 import type { RawCloudflare, RawHost, RawMesh } from "./topology-schema";
 
 /**
@@ -109,7 +109,7 @@ function checkMesh(input: TopologyInput, ctx: Context): void {
     if (!cidrsOverlap(mesh.cidr, `${address}/32`)) {
       problem(ctx, path, `is outside the mesh (${mesh.cidr})`);
     } else {
-      const offset = ipv4Number(address) - ipv4Number(block.address.toString());
+      const offset = ipv4ToNumber(address) - ipv4ToNumber(block.address.toString());
       if (offset === 0 || offset === size - 1) problem(ctx, path, `is the ${offset === 0 ? "network" : "broadcast"} address of ${mesh.cidr}; pick a host address`);
     }
     const other = addresses.get(address);
@@ -174,9 +174,6 @@ function checkCloudflare(input: TopologyInput, cloudflare: RawCloudflare, ctx: C
   tunnel.ingress.forEach((rule, index) => claim(rule.hostname, ["cloudflare", "tunnel", "ingress", index, "hostname"], `cloudflare.tunnel.ingress[${index}]`));
 }
 
-function ipv4Number(address: string): number {
-  return address.split(".").reduce((total, octet) => total * 256 + Number(octet), 0);
-}
 
 function meshCidrProblem(cidr: string): string | undefined {
   if (cidrProblem(cidr) !== undefined) return "is not a CIDR block";

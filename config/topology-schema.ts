@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { WIREGUARD_KEY_FORMAT } from "../cloud-init/wireguard";
+import { HOST_NAME } from "../constructs/naming";
 import { cidrProblem, parseCidr } from "./cidr";
 
 /**
@@ -7,9 +9,7 @@ import { cidrProblem, parseCidr } from "./cidr";
  * live in topology-checks.ts.
  */
 
-export const HOST_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
-/** 32 bytes of base64, as `wg pubkey` prints it. */
-export const WIREGUARD_PUBLIC_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+export { HOST_NAME };
 
 const cidrBlock = z.string().superRefine((value, ctx) => {
   const problem = cidrProblem(value);
@@ -58,7 +58,7 @@ export const hostSchema = z.strictObject({
   mesh_address: ipv4Address.optional(),
   wireguard_public_key: z
     .string()
-    .regex(WIREGUARD_PUBLIC_KEY, { error: "expected the host's WireGuard public key (44 base64 characters, as `wg pubkey` prints it)" })
+    .regex(WIREGUARD_KEY_FORMAT, { error: "expected the host's WireGuard public key (44 base64 characters, as `wg pubkey` prints it)" })
     .optional(),
 });
 

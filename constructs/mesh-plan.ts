@@ -1,6 +1,8 @@
 import * as ipaddr from "ipaddr.js";
-import { cidrProblem, parseCidr } from "../config/cidr";
+import { cidrProblem, ipv4ToNumber, parseCidr } from "../config/cidr";
+import { WIREGUARD_KEY_FORMAT } from "../cloud-init/wireguard";
 import { meshWgQuickConfig, type MeshInterface, type MeshPeerSection } from "../cloud-init/wireguard-mesh";
+import { HOST_NAME } from "./naming";
 import type { FirewallSpec } from "./firewall-rules";
 import { isUnresolved, PropsError } from "./validation";
 
@@ -43,7 +45,6 @@ export interface MeshPlan {
   readonly activeMembers: readonly MeshMemberInput[];
 }
 
-const KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 const WHERE = "WireguardMesh";
 
 /** Validates the members and returns the plan; throws PropsError naming the member and field. */
@@ -65,22 +66,22 @@ export function planMesh(props: MeshPlanProps): MeshPlan {
   const names = new Set<string>();
   const addresses = new Map<string, string>();
   const keys = new Map<string, string>();
-  const first = ipv4Number(block.address.toString());
+  const first = ipv4ToNumber(block.address.toString());
   const last = first + 2 ** (32 - block.prefix) - 1;
   for (const member of props.members) {
     const at = (field: string) => `members.${member.name}.${field}`;
-    if (!/^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/.test(member.name)) fail("members.name", member.name, "expected a lowercase host name");
+    if (!HOST_NAME.test(member.name)) fail("members.name", member.name, "expected a lowercase host name");
     if (names.has(member.name)) fail(at("name"), member.name, "is listed twice");
     names.add(member.name);
     if (!ipaddr.IPv4.isValidFourPartDecimal(member.address)) fail(at("address"), member.address, "expected an IPv4 address such as 10.8.0.1");
-    const position = ipv4Number(member.address);
+    const position = ipv4ToNumber(member.address);
     if (position < first || position > last) fail(at("address"), member.address, `expected an address inside the mesh ${props.cidr}`);
     if (position === first || position === last) fail(at("address"), member.address, `is the network or broadcast address of ${props.cidr}`);
     const holder = addresses.get(member.address);
     if (holder !== undefined) fail(at("address"), member.address, `is already ${holder}'s address`);
     addresses.set(member.address, member.name);
     if (member.publicKey !== undefined) {
-      if (!KEY.test(member.publicKey)) fail(at("publicKey"), member.publicKey, "expected a WireGuard public key (44 base64 characters)");
+      if (!WIREGUARD_KEY_FORMAT.test(member.publicKey)) fail(at("publicKey"), member.publicKey, "expected a WireGuard public key (44 base64 characters)");
       const owner = keys.get(member.publicKey);
       if (owner !== undefined) fail(at("publicKey"), member.publicKey, `is already ${owner}'s key`);
       keys.set(member.publicKey, member.name);
@@ -136,8 +137,4 @@ export function meshFirewallSpec(plan: MeshPlan, name: string): FirewallSpec | u
     inbound: [{ protocol: "udp", ports: String(plan.port), addresses: sources, purpose: "WireGuard from mesh peers only" }],
     outbound: [{ protocol: "udp", ports: String(plan.port), addresses: sources, purpose: "WireGuard to mesh peers" }],
   };
-}
-
-function ipv4Number(address: string): number {
-  return address.split(".").reduce((total, octet) => total * 256 + Number(octet), 0);
 }

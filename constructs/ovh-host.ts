@@ -1,6 +1,7 @@
 import { SensitiveFile } from "@cdktf/provider-local/lib/sensitive-file";
 import { Construct } from "constructs";
 import { escapeTerraformTemplate } from "./droplet";
+import { HOST_NAME } from "./naming";
 import { isUnresolved, PropsError, requireMatch } from "./validation";
 
 export interface OvhHostProps {
@@ -26,7 +27,7 @@ export class OvhHost extends Construct {
   constructor(scope: Construct, id: string, props: OvhHostProps) {
     super(scope, id);
     const path = this.node.path;
-    requireMatch(path, "name", props.name, /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/, "expected a lowercase host name");
+    requireMatch(path, "name", props.name, HOST_NAME, "expected a lowercase host name");
     requireMatch(path, "publicIpv4", props.publicIpv4, /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, "expected an IPv4 address");
     if (isUnresolved(props.userData)) throw new PropsError(path, "userData", "<reference>", "expected the rendered cloud-config text (it is written at synth, not at apply)");
     if (!props.userData.startsWith("#cloud-config\n")) throw new PropsError(path, "userData", props.userData.slice(0, 40), 'expected a cloud-config starting with "#cloud-config"');
