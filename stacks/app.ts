@@ -34,36 +34,52 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
     ...(options.hclOutput === undefined ? {} : { hclOutput: options.hclOutput }),
     context: { [PROJECT_ROOT_CONTEXT]: options.projectRoot ?? process.cwd() },
   });
-  const droplet = dropletHost(config);
-  const mainMesh = meshPlanFor(config, unusedDropletAddress());
-  const dropletInMesh = mainMesh !== undefined && droplet?.mesh !== undefined ? { plan: mainMesh, member: droplet.name } : undefined;
-  const userData = dropletUserData(config, {
-    ...(droplet === undefined ? {} : { host: droplet }),
-    cloudflared: droplet !== undefined && config.cloudflare?.tunnel?.host === droplet.name,
-    ...(dropletInMesh === undefined ? {} : { mesh: interfaceOf(dropletInMesh.plan, dropletInMesh.member) }),
-  });
-  const main = new MainStack(app, stackName("main", config), { config, userData, ...(dropletInMesh === undefined ? {} : { mesh: dropletInMesh }) });
+  const main = addMainStack(app, config);
   if (config.createSpaces) {
     const data = new DataStack(app, stackName("data", config), { config, projectId: main.projectId });
     data.addDependency(main);
   }
-  const dropletInHostsStack = droplet?.mesh !== undefined;
-  const hostsMesh = meshPlanFor(config, dropletInHostsStack ? main.droplet.droplet.ipv4Address : unusedDropletAddress());
-  if (hostsMesh !== undefined || config.hosts.some((host) => host.provider === "ovh")) {
-    const hosts = new HostsStack(app, stackName("hosts", config), {
-      config,
-      ...(hostsMesh === undefined ? {} : { mesh: hostsMesh }),
-      ...(dropletInHostsStack ? { dropletIpv4: main.droplet.droplet.ipv4Address } : {}),
-    });
-    if (dropletInHostsStack) hosts.addDependency(main);
-  }
-  if (config.cloudflare !== undefined) {
-    const dropletResource = main.droplet.droplet;
-    const usesDroplet = edgeUsesDroplet(config);
-    const addresses = { ipv4Address: dropletResource.ipv4Address, ...(config.enableIpv6 ? { ipv6Address: dropletResource.ipv6Address } : {}) };
-    const edge = new EdgeStack(app, stackName("edge", config), { config, ...(usesDroplet ? { droplet: addresses } : {}) });
-    if (usesDroplet) edge.addDependency(main);
-  }
+  addHostsStack(app, config, main);
+  addEdgeStack(app, config, main);
   applyPolicies(app, policyContextFor(config), options.onPolicyNotice === undefined ? {} : { notify: options.onPolicyNotice });
   return app;
+}
+
+/** The droplet's user data follows its `hosts` entry: mesh interface, intrusion prevention, tunnel connector. */
+function addMainStack(app: App, config: Config): MainStack {
+  const droplet = dropletHost(config);
+  // The main stack never needs the droplet's own endpoint: only its interface and its peers'.
+  const plan = meshPlanFor(config, unusedDropletAddress());
+  const mesh = plan !== undefined && droplet?.mesh !== undefined ? { plan, member: droplet.name } : undefined;
+  const userData = dropletUserData(config, {
+    ...(droplet === undefined ? {} : { host: droplet }),
+    cloudflared: droplet !== undefined && config.cloudflare?.tunnel?.host === droplet.name,
+    ...(mesh === undefined ? {} : { mesh: interfaceOf(mesh.plan, mesh.member) }),
+  });
+  return new MainStack(app, stackName("main", config), { config, userData, ...(mesh === undefined ? {} : { mesh }) });
+}
+
+/** With OVH servers or a mesh; after main when the droplet is a member (its address is read across stacks). */
+function addHostsStack(app: App, config: Config, main: MainStack): void {
+  const dropletIpv4 = dropletHost(config)?.mesh === undefined ? undefined : main.droplet.droplet.ipv4Address;
+  const mesh = meshPlanFor(config, dropletIpv4 ?? unusedDropletAddress());
+  if (mesh === undefined && !config.hosts.some((host) => host.provider === "ovh")) return;
+  const hosts = new HostsStack(app, stackName("hosts", config), {
+    config,
+    ...(mesh === undefined ? {} : { mesh }),
+    ...(dropletIpv4 === undefined ? {} : { dropletIpv4 }),
+  });
+  if (dropletIpv4 !== undefined) hosts.addDependency(main);
+}
+
+/** With `cloudflare`; after main when a record points at the droplet. */
+function addEdgeStack(app: App, config: Config, main: MainStack): void {
+  if (config.cloudflare === undefined) return;
+  if (!edgeUsesDroplet(config)) {
+    new EdgeStack(app, stackName("edge", config), { config });
+    return;
+  }
+  const droplet = main.droplet.droplet;
+  const addresses = { ipv4Address: droplet.ipv4Address, ...(config.enableIpv6 ? { ipv6Address: droplet.ipv6Address } : {}) };
+  new EdgeStack(app, stackName("edge", config), { config, droplet: addresses }).addDependency(main);
 }
