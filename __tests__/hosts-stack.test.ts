@@ -2,6 +2,7 @@ import { parse } from "yaml";
 import type { Config } from "../config/config";
 import { CLOUDFLARED_INSTALL_SCRIPT, CLOUDFLARED_UNIT_PATH, TUNNEL_TOKEN_FILE } from "../cloud-init/cloudflared";
 import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
+import { diffStacks } from "../stacks/review-summary";
 import { configFrom, exampleConfig, resourcesOf, synthApp, type SynthResult, type TfJson } from "./helpers/synth";
 import { itWith, REQUIREMENTS, wgProblems } from "./helpers/checkers";
 import { WITH_EXTRA_PEER } from "./helpers/mesh-config";
@@ -150,19 +151,7 @@ describe("adding a mesh peer", () => {
     after = synthApp(await configFrom(WITH_EXTRA_PEER));
   });
 
-  /** type.name -> resource body, for every resource of a stack. */
-  const resourcesByAddress = (stack: TfJson | undefined): Map<string, string> =>
-    new Map(Object.entries(stack?.resource ?? {}).flatMap(([type, group]) => Object.entries(group).map(([name, body]) => [`${type}.${name}`, JSON.stringify(body)])));
-
-  const diff = (stackName: string) => {
-    const old = resourcesByAddress(before.stacks[stackName]);
-    const next = resourcesByAddress(after.stacks[stackName]);
-    return {
-      added: [...next.keys()].filter((address) => !old.has(address)).sort(),
-      removed: [...old.keys()].filter((address) => !next.has(address)).sort(),
-      changed: [...next.keys()].filter((address) => old.has(address) && old.get(address) !== next.get(address)).sort(),
-    };
-  };
+  const diff = (stackName: string) => diffStacks(before.stacks[stackName], after.stacks[stackName]!);
 
   it("never touches the droplet: only the droplet's -fw-mesh firewall changes in main", () => {
     const main = diff("main-production");
