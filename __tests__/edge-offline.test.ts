@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { configFrom, EXAMPLE_SOURCE, exampleConfig, synthApp, type SynthResult } from "./helpers/synth";
-import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform } from "./helpers/terraform";
+import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform, validatePlanted, type StackResources } from "./helpers/terraform";
 
 type StateResource = { type: string; name: string; instances: { attributes: Record<string, unknown> }[] };
 
@@ -61,22 +61,8 @@ describeWithTerraform("the edge stack under real Terraform core (Cloudflare prov
   });
 
   describe("planted errors in a copy of the edge stack come back as Terraform's diagnostics", () => {
-    const plant = (edit: (json: { resource: Record<string, Record<string, Record<string, unknown>>> }) => void): string => {
-      const file = path.join(standalone.outdir, "stacks", "edge-production", "cdk.tf.json");
-      const original = readFileSync(file, "utf8");
-      const planted = JSON.parse(original) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-      edit(planted);
-      writeFileSync(file, JSON.stringify(planted, null, 2));
-      try {
-        const [init, validate] = runTerraform("validate", standalone, ["edge-production"]);
-        expect(init?.ok).toBe(true);
-        expect(validate?.ok).toBe(false);
-        return validate?.output ?? "";
-      } finally {
-        writeFileSync(file, original);
-      }
-    };
-    const first = (json: { resource: Record<string, Record<string, Record<string, unknown>>> }, type: string): Record<string, unknown> => {
+    const plant = (edit: (json: StackResources) => void): string => validatePlanted(standalone, "edge-production", edit);
+    const first = (json: StackResources, type: string): Record<string, unknown> => {
       const found = Object.values(json.resource[type] ?? {})[0];
       if (found === undefined) throw new Error(`no ${type} in edge-production`);
       return found;

@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { stacksInDependencyOrder } from "../offline-terraform/runner/stack-order";
 import { configFrom, exampleConfig, REPO_ROOT, synthApp, type SynthResult } from "./helpers/synth";
-import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform } from "./helpers/terraform";
+import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform, validatePlanted } from "./helpers/terraform";
 
 const MAXIMAL_FILE = path.join(REPO_ROOT, "__tests__", "fixtures", "maximal.tfvars");
 
@@ -62,24 +62,13 @@ describeWithTerraform("real Terraform core over the synthesized stacks (provider
   });
 
   describe("planted errors in a copy of the output come back as Terraform's own diagnostics", () => {
-    const plant = (edit: (droplet: Record<string, unknown>, vpc: Record<string, unknown>) => void): string => {
-      const file = path.join(example.outdir, "stacks", "main-production", "cdk.tf.json");
-      const original = readFileSync(file, "utf8");
-      const planted = JSON.parse(original) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-      const droplet = Object.values(planted.resource.digitalocean_droplet ?? {})[0];
-      const vpc = Object.values(planted.resource.digitalocean_vpc ?? {})[0];
-      if (droplet === undefined || vpc === undefined) throw new Error("expected a droplet and a VPC in main-production");
-      edit(droplet, vpc);
-      writeFileSync(file, JSON.stringify(planted, null, 2));
-      try {
-        const [init, validate] = runTerraform("validate", example, ["main-production"]);
-        expect(init?.ok).toBe(true);
-        expect(validate?.ok).toBe(false);
-        return validate?.output ?? "";
-      } finally {
-        writeFileSync(file, original);
-      }
-    };
+    const plant = (edit: (droplet: Record<string, unknown>, vpc: Record<string, unknown>) => void): string =>
+      validatePlanted(example, "main-production", (planted) => {
+        const droplet = Object.values(planted.resource.digitalocean_droplet ?? {})[0];
+        const vpc = Object.values(planted.resource.digitalocean_vpc ?? {})[0];
+        if (droplet === undefined || vpc === undefined) throw new Error("expected a droplet and a VPC in main-production");
+        edit(droplet, vpc);
+      });
 
     it("an unknown argument", () => {
       const output = plant((droplet) => {

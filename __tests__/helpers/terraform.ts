@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildEmulatorHome, type EmulatorHome } from "../../offline-terraform/emulator-home";
@@ -59,4 +59,26 @@ export function failures(reports: readonly StepReport[]): string {
     .filter((report) => !report.ok)
     .map((report) => `${report.stack} ${report.step}:\n${report.output}`)
     .join("\n");
+}
+
+export type StackResources = { resource: Record<string, Record<string, Record<string, unknown>>> };
+
+/**
+ * Plants an error in one stack of `synth` (an edit of its cdk.tf.json), runs init + validate,
+ * restores the file, and returns validate's output. Init must pass and validate must fail.
+ */
+export function validatePlanted(synth: SynthResult, stack: string, edit: (json: StackResources) => void): string {
+  const file = path.join(synth.outdir, "stacks", stack, "cdk.tf.json");
+  const original = readFileSync(file, "utf8");
+  const planted = JSON.parse(original) as StackResources;
+  edit(planted);
+  writeFileSync(file, JSON.stringify(planted, null, 2));
+  try {
+    const [init, validate] = runTerraform("validate", synth, [stack]);
+    expect(init?.ok).toBe(true);
+    expect(validate?.ok).toBe(false);
+    return validate?.output ?? "";
+  } finally {
+    writeFileSync(file, original);
+  }
 }
