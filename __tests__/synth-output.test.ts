@@ -1,8 +1,11 @@
 import { parse } from "@cdktf/hcl2json";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { terraformEnvironment } from "../offline-terraform/emulator-home";
+import { terraform } from "../offline-terraform/runner/terraform-process";
 import { copyProject, runApp, runCdktf } from "./helpers/project-copy";
 import { EXAMPLE_SOURCE, exampleConfig, synthApp, withSetting } from "./helpers/synth";
+import { cleanUpTerraformRuns, describeWithTerraform, testEmulator } from "./helpers/terraform";
 
 function treeContents(dir: string): Record<string, string> {
   const contents: Record<string, string> = {};
@@ -57,7 +60,10 @@ describe("npm run synth", () => {
     const result = runApp(dir);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout.split("\n")[0]).toBe("synthesized main-production, data-production, hosts-production, edge-production from terraform.tfvars.example into cdktf.out");
+    expect(result.stdout.split("\n")[0]).toBe(
+      "note: no terraform.tfvars here, so this synthesizes the shipped example terraform.tfvars.example (copy it to terraform.tfvars and edit it)",
+    );
+    expect(result.stdout.split("\n")[1]).toBe("synthesized main-production, data-production, hosts-production, edge-production from terraform.tfvars.example into cdktf.out");
     for (const stack of ["main-production", "data-production"]) {
       for (const file of [`stacks/${stack}/cdk.tf.json`, `stacks/${stack}/README.md`, `stacks/${stack}/terraform.tfvars.example`]) {
         expect({ file, exists: existsSync(path.join(dir, "cdktf.out", file)) }).toEqual({ file, exists: true });
@@ -98,7 +104,8 @@ describe("npm run synth", () => {
       "synthesized main-staging, data-staging, hosts-staging, edge-staging from staging.tfvars into cdktf.out\n",
     );
     expect(runApp(dir, ["--config", "dev.tfvars", "--quiet"], { INFRA_CONFIG: "staging.tfvars" }).stdout).toBe(
-      "synthesized main-dev, data-dev, hosts-dev, edge-dev from dev.tfvars into cdktf.out\n",
+      "synthesized main-dev, data-dev, hosts-dev, edge-dev from dev.tfvars into cdktf.out\n" +
+        ["data", "edge", "hosts", "main"].map((role) => `removed cdktf.out/stacks/${role}-staging: that stack is no longer synthesized\n`).join(""),
     );
   });
 });
@@ -155,4 +162,105 @@ describe("cdktf synth (the CLI)", () => {
       expect(hcl).toBe(readFileSync(path.join(dir, "cdktf.out", "hcl", stack, "main.tf"), "utf8"));
     }
   }, 120_000);
+});
+
+/** Every file under `dir`, relative, sorted; directories named in `skip` are not entered. */
+function fileList(dir: string, skip: readonly string[] = []): string[] {
+  const files: string[] = [];
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      if (skip.includes(entry.name)) continue;
+      if (entry.isDirectory()) walk(path.join(current, entry.name));
+      else files.push(path.relative(dir, path.join(current, entry.name)));
+    }
+  };
+  walk(dir);
+  return files.sort();
+}
+
+/** `terraform init` + `validate` in every directory under cdktf.out/stacks, with the offline providers. */
+function initAndValidateEveryStackDir(dir: string): Record<string, string> {
+  const results: Record<string, string> = {};
+  const stacksDir = path.join(dir, "cdktf.out", "stacks");
+  const env = terraformEnvironment(testEmulator());
+  for (const stack of readdirSync(stacksDir).sort()) {
+    const cwd = path.join(stacksDir, stack);
+    const init = terraform(["init", "-input=false", "-no-color", "-backend=false"], cwd, env);
+    const validate = init.status === 0 ? terraform(["validate", "-no-color"], cwd, env) : init;
+    results[stack] = validate.status === 0 ? "valid" : `${init.status === 0 ? "validate" : "init"} failed:\n${validate.stdout}${validate.stderr}`;
+  }
+  return results;
+}
+
+describeWithTerraform("cdktf.out after a sequence of synths", () => {
+  const dir = copyProject();
+  afterAll(() => {
+    cleanUpTerraformRuns([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const allValid = (stacks: readonly string[]) => Object.fromEntries(stacks.map((stack) => [stack, "valid"]));
+  const everyStack = ["data-production", "edge-production", "hosts-production", "main-production"];
+
+  it("holds HCL only after the cdktf CLI's HCL mode, and Terraform accepts every stack directory", () => {
+    expect(runApp(dir, ["--hcl", "--quiet"], { SYNTH_HCL_OUTPUT: "true" }).status).toBe(0);
+    for (const stack of everyStack) {
+      expect(readdirSync(path.join(dir, "cdktf.out", "stacks", stack)).sort()).toEqual(["README.md", "cdk.tf", "metadata.json", "terraform.tfvars.example"]);
+    }
+    expect(initAndValidateEveryStackDir(dir)).toEqual(allValid(everyStack));
+  }, 240_000);
+
+  it("holds JSON only after a plain synth: the HCL stack files and the HCL review copy are gone, terraform init's files stay", () => {
+    const main = path.join(dir, "cdktf.out", "stacks", "main-production");
+    expect(existsSync(path.join(main, ".terraform"))).toBe(true);
+    writeFileSync(path.join(main, "terraform.tfvars"), "# an operator's values\n");
+    expect(runApp(dir, ["--quiet"]).status).toBe(0);
+    expect(fileList(path.join(dir, "cdktf.out"), [".terraform"])).toEqual([
+      "manifest.json",
+      ...everyStack.flatMap((stack) => [`stacks/${stack}/.terraform.lock.hcl`, `stacks/${stack}/README.md`, `stacks/${stack}/cdk.tf.json`, `stacks/${stack}/terraform.tfvars.example`]),
+      "stacks/main-production/terraform.tfvars",
+    ].sort());
+    expect(initAndValidateEveryStackDir(dir)).toEqual(allValid(everyStack));
+  }, 240_000);
+
+  it("loses the directory of a stack that is switched off, and leaves the state files outside cdktf.out alone", () => {
+    const state = path.join(dir, "terraform.data-production.tfstate");
+    writeFileSync(state, '{"version": 4}\n');
+    writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(EXAMPLE_SOURCE, "create_spaces", "false"));
+    const result = runApp(dir, ["--quiet"]);
+    expect(result.stdout).toBe(
+      "synthesized main-production, hosts-production, edge-production from terraform.tfvars into cdktf.out\n" +
+        "removed cdktf.out/stacks/data-production: that stack is no longer synthesized\n",
+    );
+    expect(readdirSync(path.join(dir, "cdktf.out", "stacks")).sort()).toEqual(["edge-production", "hosts-production", "main-production"]);
+    expect(readFileSync(state, "utf8")).toBe('{"version": 4}\n');
+    expect(initAndValidateEveryStackDir(dir)).toEqual(allValid(["edge-production", "hosts-production", "main-production"]));
+  }, 240_000);
+});
+
+describe("the output directory", () => {
+  it("keeps a state file found in a stack directory that is no longer synthesized", () => {
+    const dir = copyProject();
+    expect(runApp(dir, ["--quiet"]).status).toBe(0);
+    const stray = path.join(dir, "cdktf.out", "stacks", "data-production", "terraform.tfstate");
+    writeFileSync(stray, "{}\n");
+    writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(EXAMPLE_SOURCE, "create_spaces", "false"));
+    expect(runApp(dir, ["--quiet"]).status).toBe(0);
+    expect(readdirSync(path.join(dir, "cdktf.out", "stacks", "data-production"))).toEqual(["terraform.tfstate"]);
+  });
+
+  it("is refused when it holds the working directory or files no synth wrote, and nothing is deleted", () => {
+    const dir = copyProject();
+    mkdirSync(path.join(dir, "mine"));
+    writeFileSync(path.join(dir, "mine", "notes.txt"), "keep me\n");
+    const foreign = runApp(dir, ["--quiet"], { CDKTF_OUTDIR: "mine" });
+    expect({ status: foreign.status, synthesized: foreign.stdout.includes("synthesized") }).toEqual({ status: 1, synthesized: false });
+    expect(foreign.stderr).toBe(
+      "error: the output directory mine is not empty and holds no manifest.json, so no synth wrote it; its files would be deleted: choose another CDKTF_OUTDIR or empty it\nnothing was written.\n",
+    );
+    expect(readdirSync(path.join(dir, "mine"))).toEqual(["notes.txt"]);
+    const here = runApp(dir, ["--quiet"], { CDKTF_OUTDIR: "." });
+    expect(here.status).toBe(1);
+    expect(here.stderr).toContain("error: the output directory . holds the working directory");
+    expect(existsSync(path.join(dir, "main.ts"))).toBe(true);
+  });
 });

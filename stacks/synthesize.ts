@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { TerraformStack, type App } from "cdktf";
 import { renderReviewHcl } from "./review-hcl";
@@ -13,9 +13,22 @@ export interface DescribedStack {
   readonly applyNotes?: readonly string[];
 }
 
+/** What the command line accepts on top of the config; checks that need a user's consent read it. */
+export interface SynthesisOptions {
+  /** Resource addresses whose replacement the user accepted (`--allow-replace`). @default none */
+  readonly allowReplace?: readonly string[];
+  /** Stacks the user accepts are no longer synthesized (`--forget`). @default none */
+  readonly forget?: readonly string[];
+}
+
+/** The output directory cannot be published to; nothing was written. */
+export class OutdirError extends Error {}
+
 export interface SynthesisReport {
   readonly app: App;
   readonly stackNames: readonly string[];
+  /** Stack directories of an earlier synth that this one removed (`stacks/<name>`). */
+  readonly removedStacks: readonly string[];
   /** One review block per stack, in dependency order (see review-summary.ts). */
   readonly summary: string;
 }
@@ -29,15 +42,14 @@ interface Manifest {
  * (README.md, terraform.tfvars.example) and copies the result over `outdir` only when everything
  * succeeded: an error while building, synthesizing or documenting leaves `outdir` untouched. The
  * staging directory sits at the same depth as `outdir`, so relative paths computed from the
- * app's outdir (the local backend's state path) are the same in both. Files in `outdir` that are
- * not regenerated (`.terraform/`) are kept.
+ * app's outdir (the local backend's state path) are the same in both. `outdir` then holds exactly
+ * what this synth produced (see publish).
  */
-export function synthesizeAtomically(outdir: string, build: (stagingOutdir: string) => App): SynthesisReport {
+export function synthesizeAtomically(outdir: string, build: (stagingOutdir: string) => App, _options: SynthesisOptions = {}): SynthesisReport {
   const staging = stagingDirFor(outdir);
   try {
     const staged = stage(staging, outdir, build);
-    publish(staging, outdir);
-    return staged.report;
+    return { ...staged.report, removedStacks: publish(staging, outdir) };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -46,9 +58,9 @@ export function synthesizeAtomically(outdir: string, build: (stagingOutdir: stri
 /**
  * The same, plus every stack as HCL for review in hcl/<stack>/main.tf (and as the stack's own
  * cdk.tf when the app was asked for HCL output, as `cdktf synth --hcl` does). Opt-in: the HCL
- * formatter is a second Go wasm runtime, ~0.15 s and ~40 MB more per synth (README, Performance).
+ * formatter is a second Go wasm runtime, ~0.15 s and ~40 MB more per synth (docs/performance.md).
  */
-export async function synthesizeWithReviewHcl(outdir: string, build: (stagingOutdir: string) => App): Promise<SynthesisReport> {
+export async function synthesizeWithReviewHcl(outdir: string, build: (stagingOutdir: string) => App, _options: SynthesisOptions = {}): Promise<SynthesisReport> {
   const staging = stagingDirFor(outdir);
   try {
     const staged = stage(staging, outdir, build);
@@ -57,20 +69,20 @@ export async function synthesizeWithReviewHcl(outdir: string, build: (stagingOut
       writeFile(path.join(staging, "hcl", stack.node.id, "main.tf"), hcl);
       if (staged.report.app.hclOutput) writeFile(path.join(staging, staged.manifest.stacks[stack.node.id]?.synthesizedStackPath ?? ""), hcl);
     }
-    publish(staging, outdir);
-    return staged.report;
+    return { ...staged.report, removedStacks: publish(staging, outdir) };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
 }
 
 function stagingDirFor(outdir: string): string {
+  refuseUnsafeOutdir(outdir);
   const staging = path.join(path.dirname(outdir), `.${path.basename(outdir)}.staging`);
   rmSync(staging, { recursive: true, force: true });
   return staging;
 }
 
-function stage(staging: string, outdir: string, build: (stagingOutdir: string) => App): { report: SynthesisReport; stacks: TerraformStack[]; manifest: Manifest } {
+function stage(staging: string, outdir: string, build: (stagingOutdir: string) => App): { report: Omit<SynthesisReport, "removedStacks">; stacks: TerraformStack[]; manifest: Manifest } {
   const app = build(staging);
   app.synth();
   const manifest = JSON.parse(readFileSync(path.join(staging, "manifest.json"), "utf8")) as Manifest;
@@ -95,9 +107,61 @@ function synthesizedJson(staging: string, synthesizedStackPath: string | undefin
   return stack.toTerraform() as TerraformJson;
 }
 
-function publish(staging: string, outdir: string): void {
+/**
+ * Files Terraform or ops put into a stack directory, kept when that stack is synthesized again:
+ * the provider cache and lock file of `terraform init`, an operator's variable values, and any
+ * state file (our backends keep state outside `outdir`, but state is never deleted).
+ */
+const OPERATOR_FILES = /^(\.terraform|\.terraform\.lock\.hcl|terraform\.tfvars|.*\.auto\.tfvars|.*\.tfstate|.*\.tfstate\.backup)$/;
+const STATE_FILE = /\.tfstate(\.backup)?$/;
+
+/**
+ * Makes `outdir` hold exactly what `staging` holds: files and directories of an earlier synth
+ * that this one did not produce are removed (a stack no longer synthesized, cdk.tf.json after an
+ * HCL synth or the reverse, a stale hcl/ review copy), except the operator files above inside a
+ * stack directory that is still synthesized. A stack directory that is gone is removed whole
+ * unless it holds a state file. Returns the stack directories removed.
+ */
+function publish(staging: string, outdir: string): string[] {
   mkdirSync(outdir, { recursive: true });
+  const removedStacks: string[] = [];
+  const prune = (relative: string): void => {
+    for (const entry of readdirSync(path.join(outdir, relative), { withFileTypes: true })) {
+      const child = path.join(relative, entry.name);
+      if (!entry.isDirectory() && STATE_FILE.test(entry.name)) continue;
+      const produced = existsSync(path.join(staging, child));
+      if (produced && entry.isDirectory()) prune(child);
+      if (produced || (OPERATOR_FILES.test(entry.name) && existsSync(path.join(staging, relative)) && relative !== "")) continue;
+      if (entry.isDirectory() && holdsState(path.join(outdir, child))) {
+        prune(child);
+        continue;
+      }
+      if (path.dirname(child) === "stacks" && entry.isDirectory()) removedStacks.push(child);
+      rmSync(path.join(outdir, child), { recursive: true, force: true });
+    }
+  };
+  prune("");
   cpSync(staging, outdir, { recursive: true, force: true });
+  return removedStacks.sort();
+}
+
+function holdsState(dir: string): boolean {
+  return readdirSync(dir, { withFileTypes: true }).some((entry) => (entry.isDirectory() ? holdsState(path.join(dir, entry.name)) : STATE_FILE.test(entry.name)));
+}
+
+/**
+ * Publishing deletes what an earlier synth left in `outdir`: refuse a directory that holds the
+ * working directory, and a non-empty directory that no synth wrote (no manifest.json).
+ */
+function refuseUnsafeOutdir(outdir: string): void {
+  const absolute = path.resolve(outdir);
+  const relativeCwd = path.relative(absolute, process.cwd());
+  if (relativeCwd === "" || !relativeCwd.startsWith("..")) {
+    throw new OutdirError(`the output directory ${outdir} holds the working directory; set CDKTF_OUTDIR to a directory of its own, such as cdktf.out`);
+  }
+  if (existsSync(absolute) && readdirSync(absolute).length > 0 && !existsSync(path.join(absolute, "manifest.json"))) {
+    throw new OutdirError(`the output directory ${outdir} is not empty and holds no manifest.json, so no synth wrote it; its files would be deleted: choose another CDKTF_OUTDIR or empty it`);
+  }
 }
 
 function orderByDependencies(stacks: readonly TerraformStack[], manifest: Manifest): TerraformStack[] {
