@@ -94,7 +94,8 @@ function stage(staging: string, outdir: string, build: (stagingOutdir: string) =
     const neededBy = Object.entries(manifest.stacks).filter(([, entry]) => entry.dependencies.includes(name)).map(([other]) => other);
     const stackDir = path.join(staging, "stacks", name);
     const { summary = "", applyNotes = [] } = stack as Partial<DescribedStack>;
-    writeFile(path.join(stackDir, "README.md"), renderStackReadme(json, { name, summary, applyNotes, dependsOn, neededBy }));
+    const configFile = path.basename(manifest.stacks[name]?.synthesizedStackPath ?? "cdk.tf.json");
+    writeFile(path.join(stackDir, "README.md"), renderStackReadme(json, { name, summary, applyNotes, dependsOn, neededBy, configFile }));
     writeFile(path.join(stackDir, "terraform.tfvars.example"), renderStackTfvarsExample(json, name));
     return renderStackSummary(name, json, dependsOn, previousSynthesis(outdir, name));
   });
