@@ -213,11 +213,15 @@ describeWithTerraform("cdktf.out after a sequence of synths", () => {
     const main = path.join(dir, "cdktf.out", "stacks", "main-production");
     expect(existsSync(path.join(main, ".terraform"))).toBe(true);
     writeFileSync(path.join(main, "terraform.tfvars"), "# an operator's values\n");
+    const hosts = path.join(dir, "cdktf.out", "stacks", "hosts-production");
+    mkdirSync(path.join(hosts, "rendered", "core-prod"), { recursive: true });
+    writeFileSync(path.join(hosts, "rendered", "core-prod", "user-data.yaml"), "#cloud-config\n");
     expect(runApp(dir, ["--quiet"]).status).toBe(0);
     expect(fileList(path.join(dir, "cdktf.out"), [".terraform"])).toEqual([
       "manifest.json",
       ...everyStack.flatMap((stack) => [`stacks/${stack}/.terraform.lock.hcl`, `stacks/${stack}/README.md`, `stacks/${stack}/cdk.tf.json`, `stacks/${stack}/terraform.tfvars.example`]),
       "stacks/main-production/terraform.tfvars",
+      "stacks/hosts-production/rendered/core-prod/user-data.yaml",
     ].sort());
     expect(initAndValidateEveryStackDir(dir)).toEqual(allValid(everyStack));
   }, 240_000);

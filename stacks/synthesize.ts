@@ -110,10 +110,11 @@ function synthesizedJson(staging: string, synthesizedStackPath: string | undefin
 
 /**
  * Files Terraform or ops put into a stack directory, kept when that stack is synthesized again:
- * the provider cache and lock file of `terraform init`, an operator's variable values, and any
- * state file (our backends keep state outside `outdir`, but state is never deleted).
+ * the provider cache and lock file of `terraform init`, the files `terraform apply` renders
+ * (`rendered/`: local_file resources in state point at them), an operator's variable values, and
+ * any state file (our backends keep state outside `outdir`, but state is never deleted).
  */
-const OPERATOR_FILES = /^(\.terraform|\.terraform\.lock\.hcl|terraform\.tfvars|.*\.auto\.tfvars|.*\.tfstate|.*\.tfstate\.backup)$/;
+const OPERATOR_FILES = /^(\.terraform|\.terraform\.lock\.hcl|rendered|terraform\.tfvars|.*\.auto\.tfvars|.*\.tfstate|.*\.tfstate\.backup)$/;
 const STATE_FILE = /\.tfstate(\.backup)?$/;
 
 /**
