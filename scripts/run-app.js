@@ -11,7 +11,7 @@ const { bundleIfChanged } = require("./cached-bundle");
 // The tfvars parser (@cdktf/hcl2json) is HashiCorp's Go HCL parser compiled to a 6.5 MB wasm
 // module. V8 compiles it with its baseline compiler (Liftoff), then recompiles it with TurboFan
 // in the background; for one small file that second pass costs ~0.2 s of CPU and ~65 MB of
-// memory and never pays off (README, Performance). Liftoff code is only slower, not different.
+// memory and never pays off (docs/performance.md). Liftoff code is only slower, not different.
 v8.setFlagsFromString("--liftoff-only");
 // package.json and cdktf.json also start node with --max-semi-space-size=2: a 2 MB young
 // generation (instead of 16 MB) keeps the peak about 15 MB lower at no measured cost in time.

@@ -58,7 +58,7 @@ export function synthesizeAtomically(outdir: string, build: (stagingOutdir: stri
 /**
  * The same, plus every stack as HCL for review in hcl/<stack>/main.tf (and as the stack's own
  * cdk.tf when the app was asked for HCL output, as `cdktf synth --hcl` does). Opt-in: the HCL
- * formatter is a second Go wasm runtime, ~0.15 s and ~40 MB more per synth (docs/performance.md).
+ * formatter is a second Go wasm runtime, ~0.15 s and ~40 MB more per synth (measured 2026-11-22).
  */
 export async function synthesizeWithReviewHcl(outdir: string, build: (stagingOutdir: string) => App, _options: SynthesisOptions = {}): Promise<SynthesisReport> {
   const staging = stagingDirFor(outdir);
