@@ -21,13 +21,15 @@ function tableUnder(readme: string, heading: string): Map<string, string> {
 
 describe("self-contained stack directories", () => {
   it("document what each stack creates, its inputs with sensitivity, outputs, providers and order", async () => {
-    const { files } = synthApp(await exampleConfig());
+    const { files, stacks } = synthApp(await exampleConfig());
     const main = files.get("stacks/main-production/README.md")!;
     expect(main).toContain("# Stack `main-production`");
     expect(main).toContain("Apply this stack first: it depends on no other stack.");
     expect(main).toContain("Apply before `data-production`, `edge-production`, `hosts-production`, which read this stack's outputs.");
     expect(main).toContain("| `do_token` | yes | `export TF_VAR_do_token=...` | DigitalOcean API token (set TF_VAR_do_token) |");
-    expect(main).toContain("| `digitalocean_vpc.networking_vpc_7065E1BC` | private network `izzzi-production-vpc` (10.0.0.0/16) the droplet's private address lives in |");
+    // Addresses are read from the synthesized JSON, whatever the constructs name them.
+    const vpcAddress = `digitalocean_vpc.${Object.keys(stacks["main-production"]?.resource?.digitalocean_vpc ?? {})[0] ?? "?"}`;
+    expect(main).toContain(`| \`${vpcAddress}\` | private network \`izzzi-production-vpc\` (10.0.0.0/16) the droplet's private address lives in |`);
     expect(main).toContain("17 resources, by Terraform address");
     expect(main).toContain("State is a local file, `terraform.main-production.tfstate` at the project root");
     expect(main).toContain("| digitalocean | `digitalocean/digitalocean` | `2.71.0` |");
