@@ -72,4 +72,18 @@ describe("the app's command line", () => {
     expect(result.stdout).toContain("  2  internal error");
     expect(runApp(dir, ["-h"]).stdout).toBe(result.stdout);
   });
+
+  it("refuses an output directory that is a file with exit 1, and reports an error that is not the user's with exit 2", () => {
+    const fresh = copyProject();
+    writeFileSync(path.join(fresh, "out"), "a file\n");
+    const file = runApp(fresh, ["--quiet"], { CDKTF_OUTDIR: "out" });
+    expect({ status: file.status, stderr: file.stderr }).toEqual({
+      status: 1,
+      stderr: "error: the output directory out is a file; set CDKTF_OUTDIR to a directory, such as cdktf.out\nnothing was written.\n",
+    });
+    const planted = runApp(fresh, ["--quiet"], { NODE_OPTIONS: `--require ${path.join(__dirname, "fixtures", "fail-publish.js")}` });
+    expect(planted.status).toBe(2);
+    expect(planted.stderr).toContain("ENOSPC: no space left on device (planted by the test)");
+    expect(planted.stderr.trimEnd().split("\n").at(-1)).toBe("internal error: this is a bug; please report it with the output above.");
+  });
 });

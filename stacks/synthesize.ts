@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { TerraformStack, type App } from "cdktf";
 import { renderReviewHcl } from "./review-hcl";
@@ -160,6 +160,9 @@ function refuseUnsafeOutdir(outdir: string): void {
   const relativeCwd = path.relative(absolute, process.cwd());
   if (relativeCwd === "" || !relativeCwd.startsWith("..")) {
     throw new OutdirError(`the output directory ${outdir} holds the working directory; set CDKTF_OUTDIR to a directory of its own, such as cdktf.out`);
+  }
+  if (existsSync(absolute) && !statSync(absolute).isDirectory()) {
+    throw new OutdirError(`the output directory ${outdir} is a file; set CDKTF_OUTDIR to a directory, such as cdktf.out`);
   }
   if (existsSync(absolute) && readdirSync(absolute).length > 0 && !existsSync(path.join(absolute, "manifest.json"))) {
     throw new OutdirError(`the output directory ${outdir} is not empty and holds no manifest.json, so no synth wrote it; its files would be deleted: choose another CDKTF_OUTDIR or empty it`);
