@@ -199,3 +199,81 @@ describeWithTerraform("plain terraform in any directory, against the fake cloud 
     expect(listObjects(store).map((object) => object.type)).toEqual(["digitalocean_record"]);
   });
 });
+
+describeWithTerraform("Cloudflare objects created outside Terraform, adopted with import blocks", () => {
+  const home = path.join(scratch, "home");
+  const dir = path.join(scratch, "edge");
+  const store = path.join(scratch, "edge-cloud.json");
+  const zone = "023e105f4ecef8ad9ca31a8372d0c353";
+  const account = "01a7362d577a6c3019a474fd6f485823";
+  let env: NodeJS.ProcessEnv;
+  let ids: { record: string; tunnel: string; config: string };
+  const run = (...args: string[]) => {
+    const result = terraform([`-chdir=${dir}`, ...args, "-no-color"], scratch, env);
+    return { status: result.status, output: result.stdout + result.stderr };
+  };
+
+  beforeAll(() => {
+    const record = putObject(store, "cloudflare_dns_record", { zone_id: zone, name: "api.example.org", type: "A", content: "203.0.113.9", ttl: 1, proxied: true });
+    const tunnel = putObject(store, "cloudflare_zero_trust_tunnel_cloudflared", { account_id: account, name: "edge" });
+    const config = putObject(store, "cloudflare_zero_trust_tunnel_cloudflared_config", { account_id: account, tunnel_id: tunnel });
+    ids = { record, tunnel, config };
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, "main.tf"),
+      `terraform {
+  required_providers {
+    cloudflare = { source = "cloudflare/cloudflare", version = "5.14.0" }
+  }
+}
+provider "cloudflare" {}
+import {
+  to = cloudflare_dns_record.api
+  id = "${zone}/${record}"
+}
+import {
+  to = cloudflare_zero_trust_tunnel_cloudflared.edge
+  id = "${account}/${tunnel}"
+}
+import {
+  to = cloudflare_zero_trust_tunnel_cloudflared_config.edge
+  id = "${account}/${tunnel}"
+}
+resource "cloudflare_dns_record" "api" {
+  zone_id = "${zone}"
+  name    = "api.example.org"
+  type    = "A"
+  content = "203.0.113.9"
+  ttl     = 1
+  proxied = true
+}
+resource "cloudflare_zero_trust_tunnel_cloudflared" "edge" {
+  account_id = "${account}"
+  name       = "edge"
+}
+resource "cloudflare_zero_trust_tunnel_cloudflared_config" "edge" {
+  account_id = "${account}"
+  tunnel_id  = cloudflare_zero_trust_tunnel_cloudflared.edge.id
+}
+`,
+    );
+    env = { PATH: process.env.PATH, HOME: process.env.HOME, ...evalTfEnv(scratch, home, ["--store", store]) };
+    expect(run("init", "-input=false").status).toBe(0);
+  });
+
+  it("plans to import all three, create nothing, and change nothing", () => {
+    const plan = run("plan", "-input=false");
+    expect(plan.output).toContain("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.");
+  });
+
+  it("applies the imports: the state holds the stored ids, and the next plan has no changes", () => {
+    expect(run("apply", "-auto-approve", "-input=false").output).toContain("Apply complete! Resources: 3 imported, 0 added, 0 changed, 0 destroyed.");
+    const state = JSON.parse(readFileSync(path.join(dir, "terraform.tfstate"), "utf8")) as State;
+    expect(state.resources.map((resource) => [resource.type, resource.instances[0]?.attributes.id])).toEqual([
+      ["cloudflare_dns_record", ids.record],
+      ["cloudflare_zero_trust_tunnel_cloudflared", ids.tunnel],
+      ["cloudflare_zero_trust_tunnel_cloudflared_config", ids.config],
+    ]);
+    expect(run("plan", "-detailed-exitcode", "-input=false").status).toBe(0);
+  });
+});
