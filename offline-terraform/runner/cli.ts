@@ -59,7 +59,7 @@ function runOnOutdir(command: Command, projectRoot: string, emulator: EmulatorHo
     command === "deploy"
       ? { workRoot: deployedStateDirectory(deployStore), store: deployStore, keepState: true }
       : { workRoot: scratch, store: path.join(scratch, DEFAULT_STORE_NAME), keepState: false };
-  if (command === "deploy") console.log(`fake cloud: ${deployStore} (Terraform state in ${target.workRoot})`);
+  if (command === "deploy") console.log(`fake cloud: ${shown(deployStore)} (Terraform state in ${shown(target.workRoot)})`);
   const reports = runOffline(command, { projectRoot, outdir, emulator, log: (line) => console.log(line), ...target });
   return reports.length > 0 && reports.every((report) => report.ok);
 }
@@ -83,6 +83,12 @@ function deployWithCdktf(projectRoot: string, emulator: EmulatorHome): boolean {
     }
   }
   return ok;
+}
+
+/** Paths inside the project are shown relative to it. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
 }
 
 function elapsed(since: number): string {
