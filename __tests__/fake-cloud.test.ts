@@ -183,6 +183,17 @@ describeWithTerraform("plain terraform in any directory, against the fake cloud 
     expect(refresh.output).toMatch(/~ description += "fake-description-[0-9a-f]+" -> "edited in the console"/);
   });
 
+  it("an object deleted behind Terraform's back is gone on refresh, and planned again", () => {
+    const domain = putObject(store, "digitalocean_domain", { name: "gone.example.test" });
+    writeFileSync(path.join(dir, "main.tf"), `${HAND_WRITTEN}resource "digitalocean_domain" "gone" {\n  name = "gone.example.test"\n}\n`);
+    expect(run("import", "-input=false", "digitalocean_domain.gone", domain).output).toContain("Import successful!");
+    expect(deleteObject(store, "digitalocean_domain", "gone.example.test")).toBe(true);
+    expect(run("plan", "-refresh-only", "-input=false").output).toMatch(/digitalocean_domain\.gone has been deleted/);
+    expect(run("plan", "-input=false").output).toMatch(/digitalocean_domain\.gone will be created/);
+    run("state", "rm", "digitalocean_domain.gone");
+    writeFileSync(path.join(dir, "main.tf"), HAND_WRITTEN);
+  });
+
   it("refuses to create a domain the cloud already holds under that name, as the API does", () => {
     const other = path.join(scratch, "ops", "other");
     mkdirSync(other, { recursive: true });
