@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describeDrift } from "../offline-terraform/runner/drift-report";
 import { editObject } from "../offline-terraform/store";
 import { exampleConfig, REPO_ROOT, synthApp, type SynthResult } from "./helpers/synth";
-import { describeWithTerraform } from "./helpers/terraform";
+import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform } from "./helpers/terraform";
 
 const SSH = { protocol: "tcp", port_range: "22", source_addresses: ["0.0.0.0/0"], source_tags: null };
 const WEB = { protocol: "tcp", port_range: "443", source_addresses: ["0.0.0.0/0"], source_tags: null };
@@ -69,7 +69,7 @@ describeWithTerraform("npm run drift -- --offline, against the example deployed 
 
   afterAll(() => {
     rmSync(home, { recursive: true, force: true });
-    if (example !== undefined) rmSync(example.root, { recursive: true, force: true });
+    cleanUpTerraformRuns([example]);
   });
 
   it("keeps the deploy's state beside the store", () => {
@@ -80,6 +80,21 @@ describeWithTerraform("npm run drift -- --offline, against the example deployed 
     const result = drift();
     expect(result.output).toMatch(/^no drift in \d+ stacks$/m);
     expect(result.status).toBe(0);
+  }, 300_000);
+
+  it("plans another config against the deployed fake cloud and its state, changing nothing in the store", async () => {
+    const before = readFileSync(store, "utf8");
+    const unchanged = runTerraform("plan", example, ["main-production", "data-production"], store);
+    expect(failures(unchanged)).toBe("");
+    expect(unchanged.filter((report) => report.step === "plan").map((report) => report.summary)).toEqual(["0 to add, 0 to change, 0 to destroy", "0 to add, 0 to change, 0 to destroy"]);
+    const resized = synthApp({ ...(await exampleConfig()), dropletSize: "s-4vcpu-8gb" });
+    try {
+      const plan = runTerraform("plan", resized, ["main-production"], store);
+      expect(plan.find((report) => report.step === "plan")?.summary).toBe("0 to add, 1 to change, 0 to destroy");
+    } finally {
+      rmSync(resized.root, { recursive: true, force: true });
+    }
+    expect(readFileSync(store, "utf8")).toBe(before);
   }, 300_000);
 
   it("reports a firewall rule changed behind Terraform's back: the resource, the rule, old -> new; exit 1", () => {

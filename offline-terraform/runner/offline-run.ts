@@ -21,7 +21,7 @@ export interface RunOptions {
   readonly projectRoot: string;
   /** The synthesized output to check, e.g. <projectRoot>/cdktf.out. */
   readonly outdir: string;
-  /** Scratch directory: receives a copy of the outdir and all state. Emptied first. */
+  /** Scratch directory: receives a copy of the outdir and all state. Emptied first, unless `keepState`. */
   readonly workRoot: string;
   readonly emulator?: EmulatorHome;
   readonly log?: (line: string) => void;
@@ -31,7 +31,8 @@ export interface RunOptions {
   readonly store?: string;
   /**
    * Keep the work root's Terraform state from earlier runs (a persistent deploy into `store`):
-   * only the copy of the outdir is replaced. Default: the work root is emptied first.
+   * only the copy of the outdir is replaced, and `plan` applies nothing (dependents read the
+   * kept upstream state). Default: the work root is emptied first.
    */
   readonly keepState?: boolean;
 }
@@ -79,9 +80,11 @@ export function runOffline(command: Command, options: RunOptions): StepReport[] 
     }
     if (command === "plan") {
       if (!step(stack, "plan", ["plan", "-input=false", "-no-color", "-lock=false"], succeeded, planSummary)) return reports;
-      // Dependents read this stack's outputs through its state: give them one, in scratch.
-      if (upstream.has(stack.name)) beforeApply(stack);
-      if (upstream.has(stack.name) && !step(stack, "apply", ["apply", "-input=false", "-no-color", "-auto-approve"], succeeded, () => "scratch state for dependents")) return reports;
+      // Dependents read this stack's outputs through its state: give them one, in scratch
+      // (a kept state already has one: a plan then changes nothing in the fake cloud).
+      const scratchState = upstream.has(stack.name) && options.keepState !== true;
+      if (scratchState) beforeApply(stack);
+      if (scratchState && !step(stack, "apply", ["apply", "-input=false", "-no-color", "-auto-approve"], succeeded, () => "scratch state for dependents")) return reports;
       continue;
     }
     beforeApply(stack);
