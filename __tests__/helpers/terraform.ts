@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildEmulatorHome, type EmulatorHome } from "../../offline-terraform/emulator-home";
+import { deployedStateDirectory } from "../../offline-terraform/runner/fake-cloud-files";
 import { runOffline, type Command, type StepReport } from "../../offline-terraform/runner/offline-run";
 import { terraformVersion } from "../../offline-terraform/runner/terraform-process";
 import type { SynthResult } from "./synth";
@@ -43,14 +44,20 @@ export function cleanUpTerraformRuns(synths: readonly (SynthResult | undefined)[
   for (const synth of synths) if (synth !== undefined) rmSync(synth.root, { recursive: true, force: true });
 }
 
-/** Runs one offline command over a synthesized app, in a scratch copy next to it. */
-export function runTerraform(command: Command, synth: SynthResult, only?: readonly string[]): StepReport[] {
+/**
+ * Runs one offline command over a synthesized app. By default in a scratch copy next to it,
+ * from empty state, against the test file's fake cloud. With `store`: against that fake cloud
+ * and the Terraform state kept beside it (as deploy:local --store does), so a deploy followed
+ * by a plan, even of another synthesized config, plans against what the deploy made.
+ */
+export function runTerraform(command: Command, synth: SynthResult, only?: readonly string[], store?: string): StepReport[] {
   return runOffline(command, {
     projectRoot: synth.root,
     outdir: synth.outdir,
-    workRoot: path.join(synth.root, `work-${command}`),
+    workRoot: store === undefined ? path.join(synth.root, `work-${command}`) : deployedStateDirectory(store),
     emulator: testEmulator(),
     ...(only === undefined ? {} : { only }),
+    ...(store === undefined ? {} : { store, keepState: true }),
   });
 }
 
