@@ -114,8 +114,10 @@ describe("what counts as the world", () => {
 
   it("describes an exposure as the prefix it is worth", () => {
     expect(describeExposure(publicExposure(["0.0.0.0/1", "128.0.0.0/1", "::/0"]))).toBe(
-      "3,702,258,688 public IPv4 addresses and more than a /4 worth of public IPv6 addresses",
+      "3,702,258,688 public IPv4 addresses and more than a /4 of public IPv6",
     );
-    expect(describeExposure(publicExposure(["20.0.0.0/7"]))).toBe("a /7 worth of public IPv4 addresses");
+    expect(describeExposure(publicExposure(["2a00::/31", "81.2.69.7"]))).toBe("1 public IPv4 address and a /31 of public IPv6");
+    expect(describeExposure(publicExposure(["10.0.0.0/8"]))).toBe("no public address");
+    expect(describeExposure(publicExposure(["20.0.0.0/7"]))).toBe("33,554,432 public IPv4 addresses (a /7)");
   });
 });

@@ -90,17 +90,79 @@ describe("NET-001: internal ports stay inside the VPC and mesh", () => {
   });
 });
 
-describe("NET-002: SSH is never open to the whole internet", () => {
+const ALL_IPV4 = "3,702,258,688 public IPv4 addresses";
+const LIMIT = "the limit is a /8 of IPv4 (16,777,216 addresses) and a /32 of IPv6";
+const WORLD_BOTH = `the whole internet (${ALL_IPV4} and more than a /4 of public IPv6; ${LIMIT})`;
+
+describe("NET-002: SSH is never open to the whole internet, however it is spelled", () => {
   it("fails SSH from ::/0 on a cloud firewall and `ufw allow OpenSSH` on a host", () => {
     const run = synthWithPolicies((stack) => {
       const host = droplet(stack, "host", { userData: userDataFixture("ufw-ssh-anywhere.yaml") });
       firewall(stack, [{ protocol: "tcp", portRange: "22", sourceAddresses: ["203.0.113.10/32", "::/0"] }], [Token.asNumber(host.id)]);
     });
     expect(problemLines(run)).toEqual([
-      "NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to ::/0, the whole internet",
-      "NET-002 test/host (digitalocean_droplet.host): user_data: `ufw allow OpenSSH` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet",
+      `NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to 203.0.113.10/32, ::/0, ${WORLD_BOTH}`,
+      `NET-002 test/host (digitalocean_droplet.host): user_data: \`ufw allow OpenSSH\` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD_BOTH}`,
     ]);
     expect(run.report).toContain("fix: list the addresses that need SSH in allowed_ssh_ips");
+  });
+
+  it("adds up the world split over rules of one firewall: 0.0.0.0/1 + 128.0.0.0/1, and ::/1 + 8000::/1", () => {
+    const run = synthWithPolicies((stack) =>
+      firewall(stack, [
+        { protocol: "tcp", portRange: "22", sourceAddresses: ["0.0.0.0/1"] },
+        { protocol: "tcp", portRange: "20-30", sourceAddresses: ["128.0.0.0/1", "::/1"] },
+        { protocol: "tcp", portRange: "1-1024", sourceAddresses: ["8000::/1"] },
+      ]),
+    );
+    expect(problemLines(run)).toEqual([
+      `NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0], inbound_rule[1], inbound_rule[2] open SSH (tcp 22) to 0.0.0.0/1, 128.0.0.0/1, ::/1, 8000::/1, ${WORLD_BOTH}`,
+    ]);
+  });
+
+  it("adds up 512 /9s spread over two cloud firewalls attached to the same droplet, and names both", () => {
+    const slash9s = Array.from({ length: 512 }, (_, index) => `${index >> 1}.${(index & 1) * 128}.0.0/9`);
+    const run = synthWithPolicies((stack) => {
+      const host = droplet(stack, "host");
+      new Firewall(stack, "fw-a", { name: "a", dropletIds: [Token.asNumber(host.id)], inboundRule: [{ protocol: "tcp", portRange: "22", sourceAddresses: slash9s.slice(0, 256) }] });
+      new Firewall(stack, "fw-b", { name: "b", dropletIds: [Token.asNumber(host.id)], inboundRule: [{ protocol: "tcp", portRange: "22", sourceAddresses: slash9s.slice(256) }] });
+    });
+    const problem = `SSH (tcp 22) to 0.0.0.0/9, 0.128.0.0/9, 1.0.0.0/9, 1.128.0.0/9, 2.0.0.0/9, 2.128.0.0/9 and 506 more, the whole internet (${ALL_IPV4}; ${LIMIT})`;
+    expect(problemLines(run)).toEqual([
+      `NET-002 test/fw-a (digitalocean_firewall.fw-a): inbound_rule[0] (with digitalocean_firewall.fw-b inbound_rule[0]) open ${problem}`,
+      `NET-002 test/fw-b (digitalocean_firewall.fw-b): inbound_rule[0] (with digitalocean_firewall.fw-a inbound_rule[0]) open ${problem}`,
+    ]);
+  });
+
+  it("adds up UFW rules of one host, IPv4-mapped IPv6 included, and an sshd Port the host configures", () => {
+    const userData = [
+      "#cloud-config",
+      "write_files:",
+      "  - path: /etc/ssh/sshd_config.d/port.conf",
+      "    content: |",
+      "      Port 2222",
+      "runcmd:",
+      "  - ufw default deny incoming",
+      "  - ufw allow from ::ffff:0.0.0.0/97 to any port 2222 proto tcp",
+      "  - ufw allow from 128.0.0.0/1 to any port 2000:2999 proto tcp",
+      "  - ufw --force enable",
+      "",
+    ].join("\n");
+    const run = synthWithPolicies((stack) => droplet(stack, "host", { userData }));
+    expect(problemLines(run)).toEqual([
+      `NET-002 test/host (digitalocean_droplet.host): user_data: \`ufw allow from ::ffff:0.0.0.0/97 to any port 2222 proto tcp\`, user_data: \`ufw allow from 128.0.0.0/1 to any port 2000:2999 proto tcp\` open SSH (tcp 2222) to ::ffff:0.0.0.0/97, 128.0.0.0/1, the whole internet (${ALL_IPV4}; ${LIMIT})`,
+    ]);
+  });
+
+  it("fails an SSH source it cannot measure", () => {
+    const run = synthWithPolicies((stack) => {
+      const office = new TerraformVariable(stack, "office", { type: "string" });
+      firewall(stack, [{ protocol: "tcp", portRange: "22", sourceAddresses: [office.stringValue, "010.0.0.1"] }]);
+    });
+    expect(problemLines(run)).toEqual([
+      'NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to "${var.office}", which is not a literal address or block and cannot be measured',
+      'NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to "010.0.0.1", which is not a literal address or block and cannot be measured',
+    ]);
   });
 
   it("only warns, on a passing synth, when allow_ssh_from_anywhere = true", () => {
@@ -110,13 +172,78 @@ describe("NET-002: SSH is never open to the whole internet", () => {
     expect(run.report).toBeUndefined();
     expect(run.written).toBe(true);
     expect(run.notices[0]?.split("\n")[0]).toBe(
-      "warning: NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
+      `warning: NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (${ALL_IPV4}; ${LIMIT}) (accepted: allow_ssh_from_anywhere = true)`,
     );
   });
 
-  it("passes SSH from listed addresses", () => {
-    const run = synthWithPolicies((stack) => firewall(stack, [{ protocol: "tcp", portRange: "22", sourceAddresses: ["203.0.113.10/32", "2001:db8::/48"] }]));
+  it("passes SSH from a few admin ranges, a /8 worth of public space, the VPC and private space, and UDP 22 from anywhere", () => {
+    const run = synthWithPolicies((stack) => {
+      const host = droplet(stack, "host");
+      firewall(
+        stack,
+        [
+          { protocol: "tcp", portRange: "22", sourceAddresses: ["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24", "2001:db8::/48", "2a01:4f8::/32"] },
+          { protocol: "tcp", portRange: "22", sourceAddresses: ["20.0.0.0/9", "40.128.0.0/9", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"] },
+          { protocol: "udp", portRange: "22", sourceAddresses: ["0.0.0.0/0", "::/0"] },
+        ],
+        [Token.asNumber(host.id)],
+      );
+      // A second firewall on another droplet is another audience: it does not add up with the first.
+      const other = droplet(stack, "other");
+      new Firewall(stack, "fw-other", { name: "o", dropletIds: [Token.asNumber(other.id)], inboundRule: [{ protocol: "tcp", portRange: "22", sourceAddresses: ["60.0.0.0/8"] }] });
+    });
     expect(run).toMatchObject({ report: undefined, notices: [] });
+  });
+});
+
+describe("NET-003: the WireGuard port is open to the mesh peers, not the internet", () => {
+  it("fails WireGuard open to the world, split in halves over two rules, on the mesh port and a ListenPort the host writes", () => {
+    const userData = [
+      "#cloud-config",
+      "write_files:",
+      "  - path: /etc/wireguard/wg1.conf",
+      "    content: |",
+      "      [Interface]",
+      "      ListenPort = 51999",
+      "runcmd:",
+      "  - ufw default deny incoming",
+      "  - ufw allow 51999/udp",
+      "  - ufw --force enable",
+      "",
+    ].join("\n");
+    const run = synthWithPolicies((stack) => {
+      const host = droplet(stack, "host", { userData });
+      firewall(
+        stack,
+        [
+          { protocol: "udp", portRange: "51820", sourceAddresses: ["0.0.0.0/1", "198.51.100.30/32"] },
+          { protocol: "udp", portRange: "51000-52000", sourceAddresses: ["128.0.0.0/1"] },
+        ],
+        [Token.asNumber(host.id)],
+      );
+    });
+    expect(problemLines(run)).toEqual([
+      `NET-003 test/fw (digitalocean_firewall.fw): inbound_rule[0], inbound_rule[1] open WireGuard (udp 51820) to 0.0.0.0/1, 198.51.100.30/32, 128.0.0.0/1, the whole internet (${ALL_IPV4}; ${LIMIT})`,
+      `NET-003 test/fw (digitalocean_firewall.fw): inbound_rule[1] opens WireGuard (udp 51999) to 128.0.0.0/1, the whole internet (1,609,300,992 public IPv4 addresses; ${LIMIT})`,
+      `NET-003 test/host (digitalocean_droplet.host): user_data: \`ufw allow 51999/udp\` opens WireGuard (udp 51999) to 0.0.0.0/0, ::/0, ${WORLD_BOTH}`,
+    ]);
+    expect(run.report).toContain("fix: open the WireGuard port to the mesh peers' public addresses only");
+  });
+
+  it("passes WireGuard from the peers, over TCP from anywhere (not WireGuard), and from run-time peer endpoints", () => {
+    const script = '#!/bin/sh\nufw default deny incoming\nufw --force enable\nwhile read -r source; do ufw allow proto udp from "$source" to any port 51820; done\n';
+    const run = synthWithPolicies((stack) => {
+      const host = droplet(stack, "host", { userData: script });
+      firewall(
+        stack,
+        [
+          { protocol: "udp", portRange: "51820", sourceAddresses: ["198.51.100.20/32", "198.51.100.30/32", "2001:db8:100::20/128"] },
+          { protocol: "tcp", portRange: "51820", sourceAddresses: ["0.0.0.0/0"] },
+        ],
+        [Token.asNumber(host.id)],
+      );
+    });
+    expect(run.report).toBeUndefined();
   });
 });
 

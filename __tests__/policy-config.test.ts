@@ -36,6 +36,8 @@ function synthConfig(config: Config, adjust: (stacks: TerraformStack[]) => void 
 }
 
 const set = (key: string, value: string): string => withSetting(EXAMPLE_SOURCE, key, value);
+const LIMIT = "the limit is a /8 of IPv4 (16,777,216 addresses) and a /32 of IPv6";
+const WORLD = `the whole internet (3,702,258,688 public IPv4 addresses and more than a /4 of public IPv6; ${LIMIT})`;
 
 describe("guard rails on the real app", () => {
   it("pass the example config with zero errors, warnings or waivers", async () => {
@@ -71,11 +73,25 @@ describe("guard rails on the real app", () => {
     const run = synthConfig(await configFrom(source));
     expect(run.written).toBe(true);
     expect(run.notices.map((notice) => notice.split("\n")[0])).toEqual([
-      "warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
+      `warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
       // The droplet's UFW mirrors the cloud firewall, so the host layer is reported too.
-      "warning: NET-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): user_data: `ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
-      "warning: NET-002 hosts-production/ai-lab/user_data (local_sensitive_file.ai-lab_user_data_66268704): content: `ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
-      "warning: NET-002 hosts-production/core-prod/user_data (local_sensitive_file.core-prod_user_data_6A68355E): content: `ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
+      `warning: NET-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): user_data: \`ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'\` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
+      `warning: NET-002 hosts-production/ai-lab/user_data (local_sensitive_file.ai-lab_user_data_66268704): content: \`ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'\` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
+      `warning: NET-002 hosts-production/core-prod/user_data (local_sensitive_file.core-prod_user_data_6A68355E): content: \`ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'\` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
+    ]);
+  });
+
+  it("refuse SSH from the world spelled as two halves, on the cloud firewall and every host's UFW", async () => {
+    const run = synthConfig(await configFrom(set("allowed_ssh_ips", '["0.0.0.0/1", "128.0.0.0/1"]')));
+    expect(run.written).toBe(false);
+    const half = (rule: string) => `${rule} from 0.0.0.0/1 to any port 22 comment 'SSH from allowed_ssh_ips'\`, `;
+    const other = (where: string) => `${where}: \`ufw allow proto tcp from 128.0.0.0/1 to any port 22 comment 'SSH from allowed_ssh_ips'\``;
+    const opened = `open SSH (tcp 22) to 0.0.0.0/1, 128.0.0.0/1, the whole internet (3,702,258,688 public IPv4 addresses; ${LIMIT})`;
+    expect(run.error?.message.split("\n").filter((line) => /^ {2}\S/.test(line))).toEqual([
+      `  NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/1, 128.0.0.0/1, the whole internet (3,702,258,688 public IPv4 addresses; ${LIMIT})`,
+      `  NET-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): ${half("user_data: `ufw allow proto tcp")}${other("user_data")} ${opened}`,
+      `  NET-002 hosts-production/ai-lab/user_data (local_sensitive_file.ai-lab_user_data_66268704): ${half("content: `ufw allow proto tcp")}${other("content")} ${opened}`,
+      `  NET-002 hosts-production/core-prod/user_data (local_sensitive_file.core-prod_user_data_6A68355E): ${half("content: `ufw allow proto tcp")}${other("content")} ${opened}`,
     ]);
   });
 
@@ -135,7 +151,7 @@ describe("guard rails in npm run synth", () => {
     const result = runApp(dir, ["--quiet"]);
     expect(result.status).toBe(0);
     expect(result.stderr.split("\n")[0]).toBe(
-      "warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
+      `warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (3,702,258,688 public IPv4 addresses; ${LIMIT}) (accepted: allow_ssh_from_anywhere = true)`,
     );
     expect(result.stdout).toBe("synthesized main-production, data-production, hosts-production, edge-production from terraform.tfvars into cdktf.out\n");
     expect(existsSync(path.join(dir, "cdktf.out/stacks/main-production/cdk.tf.json"))).toBe(true);

@@ -27,7 +27,7 @@ const BITS: Record<AddressFamily, number> = { ipv4: 32, ipv6: 128 };
  */
 export const WORLD_THRESHOLD: Readonly<Record<AddressFamily, bigint>> = { ipv4: 1n << 24n, ipv6: 1n << 96n };
 /** The threshold as users write it. */
-export const WORLD_THRESHOLD_TEXT: Readonly<Record<AddressFamily, string>> = { ipv4: "a /8 (16,777,216 addresses)", ipv6: "a /32" };
+export const WORLD_THRESHOLD_TEXT = "a /8 of IPv4 (16,777,216 addresses) and a /32 of IPv6";
 
 /**
  * Address space that is not reachable from the internet (IANA special-purpose registries,
@@ -180,17 +180,23 @@ export function coversTheWorld(sources: readonly string[], trustedNetworks: read
   return publicExposure(sources, trustedNetworks).world;
 }
 
-/** "3,758,096,384 public IPv4 addresses" style summary of an exposure, for reports. */
+/** "3,702,258,688 public IPv4 addresses and a /3 of public IPv6" style summary of an exposure, for reports. */
 export function describeExposure(exposure: PublicExposure): string {
   const parts: string[] = [];
-  if (exposure.count.ipv4 > 0n) parts.push(`${share(exposure.count.ipv4, "ipv4")} public IPv4 addresses`);
-  if (exposure.count.ipv6 > 0n) parts.push(`${share(exposure.count.ipv6, "ipv6")} public IPv6 addresses`);
+  const { ipv4, ipv6 } = exposure.count;
+  if (ipv4 > 0n) {
+    const prefix = prefixWorth(ipv4, "ipv4");
+    parts.push(`${Number(ipv4).toLocaleString("en-US")} public IPv4 ${ipv4 === 1n ? "address" : "addresses"}${prefix.exact && ipv4 > 1n ? ` (a /${prefix.length})` : ""}`);
+  }
+  if (ipv6 > 0n) {
+    const prefix = prefixWorth(ipv6, "ipv6");
+    parts.push(`${prefix.exact ? "a" : "more than a"} /${prefix.length} of public IPv6`);
+  }
   return parts.length === 0 ? "no public address" : parts.join(" and ");
 }
 
-/** A count as the prefix length it is worth (`a /1 worth of`) when it is a power of two, else the IPv4 number or the IPv6 prefix it exceeds. */
-function share(count: bigint, family: AddressFamily): string {
+/** The largest prefix length whose block holds at most `count` addresses, and whether it holds exactly that many. */
+function prefixWorth(count: bigint, family: AddressFamily): { length: number; exact: boolean } {
   const bits = count.toString(2).length - 1;
-  if (count === 1n << BigInt(bits)) return `a /${BITS[family] - bits} worth of`;
-  return family === "ipv4" ? Number(count).toLocaleString("en-US") : `more than a /${BITS[family] - bits} worth of`;
+  return { length: BITS[family] - bits, exact: count === 1n << BigInt(bits) };
 }

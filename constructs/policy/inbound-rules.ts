@@ -3,7 +3,11 @@ import { cidrProblem, cidrsOverlap, parseCidr } from "../../config/cidr";
 import { hostsIn } from "./hosts";
 import { parseFirewallPortRange, type PortRange } from "./port-ranges";
 import { resourcesOfType, stringsIn } from "./synthesized-blocks";
+import { tunnelIngressOf, WEB_SCHEMES, isOnTheHost } from "./tunnel-ingress";
 import type { SynthesizedBlock } from "./types";
+
+/** Every address: what `ufw allow 22` and a public tunnel hostname are open to. */
+export const WORLD: readonly string[] = ["0.0.0.0/0", "::/0"];
 
 /** One inbound allow rule, from a cloud firewall or from a host's UFW commands. */
 export interface InboundRule {
@@ -17,11 +21,21 @@ export interface InboundRule {
   readonly sources: readonly string[];
   /** Bound to a mesh interface (`ufw allow in on wg0`): only mesh peers can use it. */
   readonly onTrustedInterface: boolean;
+  /** The filtering layer: a DigitalOcean cloud firewall, a host's UFW, or a Cloudflare tunnel's public hostname. */
+  readonly layer: "cloud firewall" | "ufw" | "tunnel";
+  /**
+   * What receives the traffic, so that rules adding up to one audience are judged together:
+   * the droplet a cloud firewall is attached to (the firewall itself when no droplet reference
+   * can be read), the host whose UFW holds the rule, the tunnel configuration.
+   */
+  readonly targets: readonly string[];
 }
 
+/** Cloud firewalls, UFW in every host's user data, and public tunnel hostnames that proxy HTTP(S) to the host without Access. */
 export function inboundRulesOf(blocks: readonly SynthesizedBlock[]): InboundRule[] {
-  const fromFirewalls = resourcesOfType(blocks, "digitalocean_firewall").flatMap((firewall) =>
-    (Array.isArray(firewall.attributes.inbound_rule) ? (firewall.attributes.inbound_rule as Record<string, unknown>[]) : []).map(
+  const fromFirewalls = resourcesOfType(blocks, "digitalocean_firewall").flatMap((firewall) => {
+    const targets = firewallTargets(firewall);
+    return (Array.isArray(firewall.attributes.inbound_rule) ? (firewall.attributes.inbound_rule as Record<string, unknown>[]) : []).map(
       (rule, index): InboundRule => {
         const protocol = rule.protocol === "udp" || rule.protocol === "icmp" ? rule.protocol : "tcp";
         return {
@@ -31,10 +45,12 @@ export function inboundRulesOf(blocks: readonly SynthesizedBlock[]): InboundRule
           ports: protocol === "icmp" ? [] : parseFirewallPortRange(rule.port_range),
           sources: stringsIn(rule.source_addresses).map(({ text }) => text),
           onTrustedInterface: false,
+          layer: "cloud firewall",
+          targets,
         };
       },
-    ),
-  );
+    );
+  });
   const fromHosts = hostsIn(blocks).flatMap((host) =>
     host.ufw.flatMap((command): InboundRule[] =>
       command.kind !== "allow"
@@ -47,11 +63,40 @@ export function inboundRulesOf(blocks: readonly SynthesizedBlock[]): InboundRule
               ports: command.ports,
               sources: command.sources,
               onTrustedInterface: command.interface !== undefined && /^wg/.test(command.interface),
+              layer: "ufw",
+              targets: [`${host.block.stack}/${host.block.address}`],
             },
           ],
     ),
   );
-  return [...fromFirewalls, ...fromHosts];
+  // Raw streams (SSH, TCP, RDP) and services off the host are refused outright by NET-004;
+  // Access-protected hostnames only let named people in. The rest is open to everyone.
+  const fromTunnels = tunnelIngressOf(blocks).flatMap((ingress): InboundRule[] => {
+    const service = ingress.parsed;
+    if (ingress.protectedByAccess || service?.port === undefined || !WEB_SCHEMES.has(service.scheme) || !isOnTheHost(service)) return [];
+    return [
+      {
+        block: ingress.block,
+        origin: `tunnel hostname ${ingress.hostname} -> ${ingress.service}`,
+        protocol: "tcp",
+        ports: [[service.port, service.port]],
+        sources: WORLD,
+        onTrustedInterface: false,
+        layer: "tunnel",
+        targets: [`${ingress.block.stack}/${ingress.block.address}`],
+      },
+    ];
+  });
+  return [...fromFirewalls, ...fromHosts, ...fromTunnels];
+}
+
+/** Droplets a firewall is attached to (`${digitalocean_droplet.<name>.id}`), or the firewall itself. */
+function firewallTargets(firewall: SynthesizedBlock): string[] {
+  const droplets = stringsIn(firewall.attributes.droplet_ids).flatMap(({ text }) => {
+    const match = /^\$\{(digitalocean_droplet\.[\w-]+)\.id\}$/.exec(text);
+    return match?.[1] === undefined ? [] : [`${firewall.stack}/${match[1]}`];
+  });
+  return droplets.length === 0 ? [`${firewall.stack}/${firewall.address}`] : [...new Set(droplets)];
 }
 
 export type SourceKind = "world" | "trusted" | "outside" | "unverifiable";
