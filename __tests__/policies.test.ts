@@ -6,8 +6,15 @@ import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesBucketPolicy } from "@cdktf/provider-digitalocean/lib/spaces-bucket-policy";
 import { Vpc } from "@cdktf/provider-digitalocean/lib/vpc";
 import { File } from "@cdktf/provider-local/lib/file";
+import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
+import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-trust-access-application";
+import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust-access-policy";
+import { ZeroTrustTunnelCloudflaredConfigA } from "@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared-config";
+import { CloudflareAccess } from "../constructs/cloudflare-access";
+import { evaluatePolicies } from "../constructs/policy/aspect";
+import { blocksOfStack } from "../constructs/policy/synthesized-blocks";
 import { Spaces } from "../constructs/spaces";
-import { problemLines, synthWithPolicies, userDataFixture } from "./helpers/policy";
+import { BASE_CONTEXT, problemLines, synthWithPolicies, userDataFixture } from "./helpers/policy";
 
 /** A droplet that passes every policy unless overridden: key, monitoring, behind a firewall. */
 function droplet(stack: TerraformStack, id: string, overrides: Partial<ConstructorParameters<typeof Droplet>[2]> = {}): Droplet {
@@ -244,6 +251,113 @@ describe("NET-003: the WireGuard port is open to the mesh peers, not the interne
       );
     });
     expect(run.report).toBeUndefined();
+  });
+});
+
+const ACCOUNT = "699d98642c564d2e855e9661899b7252";
+
+/** A tunnel configuration written directly, bypassing the tunnel construct's own checks, as any future code could. */
+function tunnelConfig(stack: TerraformStack, services: Record<string, string>): void {
+  new CloudflareProvider(stack, "cloudflare", {});
+  new ZeroTrustTunnelCloudflaredConfigA(stack, "tunnel", {
+    accountId: ACCOUNT,
+    tunnelId: "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415",
+    config: { ingress: [...Object.entries(services).map(([hostname, service]) => ({ hostname, service })), { service: "http_status:404" }] },
+  });
+}
+
+describe("NET-004: a tunnel publishes web services of its own host; SSH, TCP and RDP only behind Cloudflare Access", () => {
+  it("fails services off the host, raw streams without Access and an unreadable service", () => {
+    const run = synthWithPolicies((stack) =>
+      tunnelConfig(stack, {
+        "vpc.example.net": "http://10.0.0.5:8080",
+        "meta.example.net": "http://169.254.169.254",
+        "peer.example.net": "https://[fd00::1]:443",
+        "ssh.example.net": "ssh://localhost:22",
+        "db.example.net": "tcp://127.0.0.1:5432",
+        "desk.example.net": "rdp://localhost",
+        "odd.example.net": "localhost:8080",
+        "web.example.net": "http://localhost:8080",
+        "sock.example.net": "unix:/run/app.sock",
+      }),
+    );
+    const at = "NET-004 test/tunnel (cloudflare_zero_trust_tunnel_cloudflared_config.tunnel): config.ingress";
+    const offHost = "tunnel services must be on the tunnel's host (localhost, 127.0.0.1, [::1] or a unix socket)";
+    expect(problemLines(run)).toEqual([
+      `${at}[0] publishes vpc.example.net -> "http://10.0.0.5:8080", a service on 10.0.0.5: ${offHost}`,
+      `${at}[1] publishes meta.example.net -> "http://169.254.169.254", a service on 169.254.169.254: ${offHost}`,
+      `${at}[2] publishes peer.example.net -> "https://[fd00::1]:443", a service on fd00::1: ${offHost}`,
+      `${at}[3] publishes ssh.example.net -> "ssh://localhost:22", a raw SSH stream, to the whole internet without Cloudflare Access`,
+      `${at}[4] publishes db.example.net -> "tcp://127.0.0.1:5432", a raw TCP stream, to the whole internet without Cloudflare Access`,
+      `${at}[5] publishes desk.example.net -> "rdp://localhost", a raw RDP stream, to the whole internet without Cloudflare Access`,
+      `${at}[6] publishes odd.example.net -> "localhost:8080": the service cannot be read, so what it exposes cannot be checked`,
+    ]);
+    expect(run.report).toContain("fix: point the tunnel at a service on its own host");
+  });
+
+  it("counts a public web hostname as an inbound rule from the world: NET-001 on internal ports, NET-002 on SSH", () => {
+    const run = synthWithPolicies((stack) => tunnelConfig(stack, { "db.example.net": "http://localhost:5432", "shell.example.net": "http://[::1]:22" }));
+    expect(problemLines(run)).toEqual([
+      "NET-001 test/tunnel (cloudflare_zero_trust_tunnel_cloudflared_config.tunnel): tunnel hostname db.example.net -> http://localhost:5432 opens internal tcp 5432 (PostgreSQL) to 0.0.0.0/0, ::/0, outside the VPC and mesh (10.0.0.0/16)",
+      `NET-002 test/tunnel (cloudflare_zero_trust_tunnel_cloudflared_config.tunnel): tunnel hostname shell.example.net -> http://[::1]:22 opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD_BOTH}`,
+    ]);
+  });
+
+  it("passes SSH, TCP and internal ports behind an Access application that names who may pass", () => {
+    const run = synthWithPolicies((stack) => {
+      tunnelConfig(stack, { "ssh.example.net": "ssh://localhost:22", "db.example.net": "http://localhost:5432" });
+      for (const hostname of ["ssh.example.net", "db.example.net"]) {
+        new CloudflareAccess(stack, `access-${hostname}`, { accountId: ACCOUNT, hostname, name: hostname, allowedEmails: ["ops@example.org"], allowedEmailDomains: [], groupIds: [] });
+      }
+    });
+    expect(run.report).toBeUndefined();
+  });
+
+  it.each([
+    ["lets everyone in", { decision: "allow", include: [{ everyone: {} }] }],
+    ["bypasses login", { decision: "bypass", include: [{ email: { email: "ops@example.org" } }] }],
+    ["includes no one", { decision: "allow", include: [] }],
+  ])("does not count an Access application whose policy %s", (_what, policy) => {
+    const run = synthWithPolicies((stack) => {
+      tunnelConfig(stack, { "ssh.example.net": "ssh://localhost:22" });
+      const access = new ZeroTrustAccessPolicy(stack, "policy", { accountId: ACCOUNT, name: "p", ...policy });
+      new ZeroTrustAccessApplication(stack, "app", { accountId: ACCOUNT, type: "self_hosted", domain: "ssh.example.net", policies: [{ id: access.id, precedence: 1 }] });
+    });
+    expect(problemLines(run)).toEqual([
+      'NET-004 test/tunnel (cloudflare_zero_trust_tunnel_cloudflared_config.tunnel): config.ingress[0] publishes ssh.example.net -> "ssh://localhost:22", a raw SSH stream, to the whole internet without Cloudflare Access',
+    ]);
+  });
+
+  it("does not count an Access application for another hostname", () => {
+    const run = synthWithPolicies((stack) => {
+      tunnelConfig(stack, { "ssh.example.net": "ssh://localhost:22" });
+      new CloudflareAccess(stack, "access", { accountId: ACCOUNT, hostname: "other.example.net", name: "other", allowedEmails: ["ops@example.org"], allowedEmailDomains: [], groupIds: [] });
+    });
+    expect(problemLines(run)).toHaveLength(1);
+  });
+});
+
+describe("waivers name one resource of one policy, exactly", () => {
+  const monitoringOff = (stack: string) =>
+    blocksOfStack(stack, { resource: { digitalocean_droplet: { web: { ssh_keys: ["aa"], monitoring: false, "//": { metadata: { path: `${stack}/web` } } } } } });
+  const blocks = [...monitoringOff("one"), ...monitoringOff("two")];
+  const waive = (resource: string) => ({ ...BASE_CONTEXT, waivers: [{ policy: "CMP-002" as const, resource, reason: "graphs come from node_exporter", source: "policy_waivers[0]" }] });
+
+  it("a bare Terraform address that two stacks share waives neither, and says how to name one", () => {
+    const outcome = evaluatePolicies(blocks, waive("digitalocean_droplet.web"));
+    expect(outcome.errors.filter((error) => error.policy === "CMP-002").map((error) => error.constructPath)).toEqual(["one/web", "two/web"]);
+    expect(outcome.unusedWaivers.map((waiver) => waiver.why)).toEqual([
+      "names a Terraform address that exists in several stacks; write it with its stack (e.g. one/digitalocean_droplet.web, two/digitalocean_droplet.web)",
+    ]);
+  });
+
+  it("a stack-qualified address or a construct path waives that one resource only", () => {
+    for (const resource of ["two/digitalocean_droplet.web", "two/web"]) {
+      const outcome = evaluatePolicies(blocks, waive(resource));
+      expect(outcome.errors.filter((error) => error.policy === "CMP-002").map((error) => error.constructPath)).toEqual(["one/web"]);
+      expect(outcome.waived.map(({ finding }) => finding.constructPath)).toEqual(["two/web"]);
+      expect(outcome.unusedWaivers).toEqual([]);
+    }
   });
 });
 

@@ -118,17 +118,68 @@ describe("guard rails on the real app", () => {
     expect(run.written).toBe(false);
     expect(run.error?.message.split("\n").slice(0, 2)).toEqual([
       "policy check failed (1 problem):",
-      '  policy_waivers[0]: waiver of CMP-002 for "main-production/droplet/droplet" matches no finding',
+      '  policy_waivers[0]: waiver of CMP-002 for "main-production/droplet/droplet" matches no finding: it matches no CMP-002 finding (the resource passes that policy)',
     ]);
   });
 
   it("support construct-level waivers, which also need a written reason", async () => {
     const config = await configFrom(set("enable_monitoring", "false"));
-    const run = synthConfig(config, ([main]) => waivePolicy(main!.node.findChild("droplet"), "CMP-002", "bench host, destroyed nightly"));
-    expect(run.notices[0]).toContain('waived by waivePolicy(main-production/droplet): "bench host, destroyed nightly"');
-    expect(() => synthConfig(config, ([main]) => waivePolicy(main!, "CMP-002", "because"))).toThrow(
-      "waivePolicy(main-production, CMP-002): expected a written reason of at least 12 characters",
+    const run = synthConfig(config, ([main]) => waivePolicy(main!.node.findChild("droplet").node.findChild("droplet"), "CMP-002", "bench host, destroyed nightly"));
+    expect(run.notices[0]).toContain('waived by waivePolicy(main-production/droplet/droplet): "bench host, destroyed nightly"');
+    expect(() => synthConfig(config, ([main]) => waivePolicy(main!.node.findChild("droplet").node.findChild("droplet"), "CMP-002", "because"))).toThrow(
+      "waivePolicy(main-production/droplet/droplet, CMP-002): expected a written reason of at least 12 characters",
     );
+  });
+
+  it("refuse construct-level waivers on a stack or a group of constructs: one resource at a time", async () => {
+    const config = await configFrom(set("enable_monitoring", "false"));
+    expect(() => synthConfig(config, ([main]) => waivePolicy(main!, "CMP-002", "bench host, destroyed nightly"))).toThrow(
+      "waivePolicy(main-production, CMP-002): expected one Terraform resource (a waiver covers one resource, never a stack or a group of constructs)",
+    );
+    expect(() => synthConfig(config, ([main]) => waivePolicy(main!.node.findChild("droplet"), "CMP-002", "bench host, destroyed nightly"))).toThrow(
+      "waivePolicy(main-production/droplet, CMP-002): expected one Terraform resource",
+    );
+  });
+
+  it("accept a waiver naming the stack-qualified Terraform address", async () => {
+    const source = `${set("enable_monitoring", "false")}\npolicy_waivers = [{ policy = "CMP-002", resource = "main-production/digitalocean_droplet.droplet_C44C856F", reason = "graphs come from node_exporter on the mesh" }]\n`;
+    const run = synthConfig(await configFrom(source));
+    expect(run.error).toBeUndefined();
+    expect(run.written).toBe(true);
+  });
+
+  it.each([
+    ["a whole stack", "main-production", "names a group of resources (a stack or a construct); a waiver names exactly one resource, as shown in policy reports"],
+    ["a construct holding the resource", "main-production/droplet", "names a group of resources (a stack or a construct); a waiver names exactly one resource, as shown in policy reports"],
+    ["a pattern", "main-production/*", "names no resource of any stack"],
+    ["a resource that does not exist", "main-production/droplet/droplet2", "names no resource of any stack"],
+  ])("refuse a waiver naming %s, and do not waive the finding", async (_what, resource, why) => {
+    const source = `${set("enable_monitoring", "false")}\npolicy_waivers = [{ policy = "CMP-002", resource = "${resource}", reason = "graphs come from node_exporter on the mesh" }]\n`;
+    const config = await configFrom(source).catch((error: Error) => error);
+    if (config instanceof Error) {
+      // The config schema already refuses characters no resource name has.
+      expect(config.message).toContain("policy_waivers[0].resource");
+      return;
+    }
+    const run = synthConfig(config);
+    expect(run.written).toBe(false);
+    expect(run.error?.message.split("\n").filter((line) => /^ {2}\S/.test(line))).toEqual([
+      "  CMP-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): droplet has monitoring turned off (enable_monitoring = false)",
+      `  policy_waivers[0]: waiver of CMP-002 for ${JSON.stringify(resource)} matches no finding: it ${why}`,
+    ]);
+  });
+
+  it("refuse a waiver of another policy than the one failing, and a repeated waiver", async () => {
+    const waiver = (policy: string) => `{ policy = "${policy}", resource = "main-production/droplet/droplet", reason = "graphs come from node_exporter on the mesh" }`;
+    const source = `${set("enable_monitoring", "false")}\npolicy_waivers = [${waiver("CMP-002")}, ${waiver("CMP-002")}, ${waiver("CMP-001")}]\n`;
+    const run = synthConfig(await configFrom(source));
+    expect(run.written).toBe(false);
+    expect(run.error?.message.split("\n").filter((line) => /^ {2}\S/.test(line))).toEqual([
+      '  policy_waivers[1]: waiver of CMP-002 for "main-production/droplet/droplet" matches no finding: it repeats policy_waivers[0]',
+      '  policy_waivers[2]: waiver of CMP-001 for "main-production/droplet/droplet" matches no finding: it matches no CMP-001 finding (the resource passes that policy)',
+      // listed under "waived:": the first waiver does its job
+      "  CMP-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): droplet has monitoring turned off (enable_monitoring = false)",
+    ]);
   });
 
   it("treat declared internal_ports like the built-in ones", async () => {

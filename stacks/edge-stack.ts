@@ -2,6 +2,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { CloudflareConfig, CloudflareRecordConfig, Config } from "../config/config";
 import { CloudflareRecords, type AddressTarget, type CloudflareRecordSpec } from "../constructs/cloudflare-records";
+import { GUARDED_PORTS } from "../config/tunnel-service";
 import { CloudflareTunnel } from "../constructs/cloudflare-tunnel";
 import { namePrefix } from "../constructs/naming";
 import { PropsError } from "../constructs/validation";
@@ -50,7 +51,7 @@ export class EdgeStack extends TerraformStack implements DescribedStack {
     });
     if (cloudflare.tunnel !== undefined) this.tunnel = this.addTunnel(config, cloudflare, cloudflare.tunnel);
     this.applyNotes = [
-      "The API token needs Zone / DNS / Edit on the zones, Zone / Zone / Read, and for a tunnel Account / Cloudflare Tunnel / Edit.",
+      `The API token needs Zone / DNS / Edit on the zones, Zone / Zone / Read, and for a tunnel Account / Cloudflare Tunnel / Edit${(cloudflare.tunnel?.ingress ?? []).some((rule) => rule.access !== undefined) ? " and Account / Access: Apps and Policies / Edit" : ""}.`,
       ...(cloudflare.tunnel === undefined
         ? []
         : [
@@ -76,7 +77,13 @@ export class EdgeStack extends TerraformStack implements DescribedStack {
     return new CloudflareTunnel(this, "tunnel", {
       accountId: cloudflare.accountId,
       name: `${namePrefix(config.projectName, config.environment)}-${tunnel.host}`,
-      ingress: tunnel.ingress.map((rule) => ({ hostname: rule.hostname, service: rule.service, zoneId: this.records.zoneIds.get(rule.zone) as string })),
+      ingress: tunnel.ingress.map((rule) => ({
+        hostname: rule.hostname,
+        service: rule.service,
+        zoneId: this.records.zoneIds.get(rule.zone) as string,
+        ...(rule.access === undefined ? {} : { access: rule.access }),
+      })),
+      guardedPorts: [...new Set([...GUARDED_PORTS, ...config.internalPorts])],
     });
   }
 }

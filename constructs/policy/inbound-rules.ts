@@ -3,7 +3,8 @@ import { cidrProblem, cidrsOverlap, parseCidr } from "../../config/cidr";
 import { hostsIn } from "./hosts";
 import { parseFirewallPortRange, type PortRange } from "./port-ranges";
 import { resourcesOfType, stringsIn } from "./synthesized-blocks";
-import { tunnelIngressOf, WEB_SCHEMES, isOnTheHost } from "./tunnel-ingress";
+import { isOnTheHost, WEB_SCHEMES } from "../../config/tunnel-service";
+import { tunnelIngressOf } from "./tunnel-ingress";
 import type { SynthesizedBlock } from "./types";
 
 /** Every address: what `ufw allow 22` and a public tunnel hostname are open to. */

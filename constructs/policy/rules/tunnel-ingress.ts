@@ -1,5 +1,6 @@
 import { finding } from "../finding";
-import { isOnTheHost, tunnelIngressOf, WEB_SCHEMES } from "../tunnel-ingress";
+import { isOnTheHost, isRawStream } from "../../../config/tunnel-service";
+import { tunnelIngressOf } from "../tunnel-ingress";
 import type { Finding, Policy } from "../types";
 
 /**
@@ -19,7 +20,7 @@ export const tunnelIngressPolicy: Policy = {
       if (!isOnTheHost(service)) {
         return [finding("NET-004", ingress.block, `${at}, a service on ${service.host ?? "another machine"}: tunnel services must be on the tunnel's host (localhost, 127.0.0.1, [::1] or a unix socket)`)];
       }
-      if (ingress.protectedByAccess || WEB_SCHEMES.has(service.scheme) || service.scheme === "http_status" || service.scheme.startsWith("unix")) return [];
+      if (ingress.protectedByAccess || !isRawStream(service)) return [];
       return [finding("NET-004", ingress.block, `${at}, a raw ${service.scheme.toUpperCase()} stream, to the whole internet without Cloudflare Access`)];
     });
   },
