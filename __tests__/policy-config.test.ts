@@ -182,6 +182,23 @@ describe("guard rails on the real app", () => {
     ]);
   });
 
+  const withIngress = (line: string) => EXAMPLE_SOURCE.replace(/^( {6}\{ hostname = "example\.net".*\n)/m, `$1      ${line}\n`);
+
+  it("pass SSH and PostgreSQL published through the tunnel behind Cloudflare Access, with zero notices", async () => {
+    const access = 'access = { allowed_emails = ["ops@example.org"] }';
+    const source = withIngress(`{ hostname = "ssh.example.net", service = "ssh://localhost:22", ${access} },\n      { hostname = "db.example.net", service = "tcp://localhost:5432", ${access} },`);
+    expect(synthConfig(await configFrom(source))).toEqual({ notices: [], written: true });
+  });
+
+  it("refuse a tunnel hostname publishing a declared internal port over HTTP", async () => {
+    const source = `${withIngress('{ hostname = "queue.example.net", service = "http://localhost:9000" },')}\ninternal_ports = [9000]\n`;
+    const run = synthConfig(await configFrom(source));
+    expect(run.written).toBe(false);
+    expect(run.error?.message.split("\n")[1]).toBe(
+      "  NET-001 edge-production/tunnel/config (cloudflare_zero_trust_tunnel_cloudflared_config.tunnel_config_944A7419): tunnel hostname queue.example.net -> http://localhost:9000 opens internal tcp 9000 to 0.0.0.0/0, ::/0, outside the VPC and mesh (10.0.0.0/16, 10.8.0.0/24)",
+    );
+  });
+
   it("treat declared internal_ports like the built-in ones", async () => {
     const config = await configFrom(`${EXAMPLE_SOURCE}\ninternal_ports = [9000]\n`);
     const run = synthConfig(config, ([main]) => {

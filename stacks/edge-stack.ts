@@ -2,7 +2,6 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { CloudflareConfig, CloudflareRecordConfig, Config } from "../config/config";
 import { CloudflareRecords, type AddressTarget, type CloudflareRecordSpec } from "../constructs/cloudflare-records";
-import { GUARDED_PORTS } from "../config/tunnel-service";
 import { CloudflareTunnel } from "../constructs/cloudflare-tunnel";
 import { namePrefix } from "../constructs/naming";
 import { PropsError } from "../constructs/validation";
@@ -32,7 +31,7 @@ export function edgeUsesDroplet(config: Config): boolean {
 /** Seeds 000/003/004's public names on Cloudflare: proxied records and an optional tunnel. */
 export class EdgeStack extends TerraformStack implements DescribedStack {
   readonly summary =
-    "The Cloudflare edge of seeds 000, 003 and 004: proxied A/AAAA/CNAME records for the public names (to the droplet through a cross-stack reference, or to the OVH hosts' addresses) and, when configured, a remotely managed Cloudflare Tunnel with its ingress rules, 404 catch-all and CNAMEs. The tunnel's connector token is never output: ops install it on the host (see the project README).";
+    "The Cloudflare edge of seeds 000, 003 and 004: proxied A/AAAA/CNAME records for the public names (to the droplet through a cross-stack reference, or to the OVH hosts' addresses) and, when configured, a remotely managed Cloudflare Tunnel with its ingress rules, 404 catch-all and CNAMEs, and a Cloudflare Access application and policy in front of each tunnel hostname that names who may pass (required for SSH, raw TCP, RDP and internal ports). The tunnel's connector token is never output: ops install it on the host (see the project README).";
   readonly records: CloudflareRecords;
   readonly tunnel?: CloudflareTunnel;
   readonly applyNotes: readonly string[];
@@ -83,7 +82,6 @@ export class EdgeStack extends TerraformStack implements DescribedStack {
         zoneId: this.records.zoneIds.get(rule.zone) as string,
         ...(rule.access === undefined ? {} : { access: rule.access }),
       })),
-      guardedPorts: [...new Set([...GUARDED_PORTS, ...config.internalPorts])],
     });
   }
 }
