@@ -1,6 +1,6 @@
 /**
  * The guard-rail policies checked on every synth. Pure data (no CDKTF imports) so the config
- * schema can validate waiver ids against it. The README's policy table mirrors this list.
+ * schema can validate waiver ids against it. The policy table of docs/guard-rails.md mirrors this list.
  */
 export const POLICIES = {
   "NET-001": {
