@@ -1,8 +1,8 @@
 import { describeExposure, publicExposure, WORLD_THRESHOLD_TEXT, type PublicExposure } from "../../config/address-space";
 import { finding } from "./finding";
 import type { InboundRule } from "./inbound-rules";
-import { rangesInclude } from "./port-ranges";
 import type { PolicyId } from "./catalog";
+import { rangesInclude } from "./port-ranges";
 import type { Finding, Severity } from "./types";
 
 /** Everything that can reach one port of one target, judged as one audience. */
@@ -33,7 +33,10 @@ export function portExposures(
     );
     const byTarget = new Map<string, InboundRule[]>();
     for (const rule of reaching) {
-      for (const target of rule.targets) byTarget.set(`${rule.layer} ${target}`, [...(byTarget.get(`${rule.layer} ${target}`) ?? []), rule]);
+      for (const target of rule.targets) {
+        const key = `${rule.layer} ${target}`;
+        byTarget.set(key, [...(byTarget.get(key) ?? []), rule]);
+      }
     }
     for (const [target, grouped] of byTarget) {
       const sources = [...new Set(grouped.flatMap((rule) => rule.sources))];
@@ -49,7 +52,7 @@ export function portExposures(
  * to two droplets) are reported once.
  */
 export function worldFindings(policy: PolicyId, exposure: PortExposure, service: string, severity: Severity, suffix = ""): Finding[] {
-  const blocks = [...new Map(exposure.rules.map((rule) => [rule.block.address + rule.block.stack, rule.block])).values()];
+  const blocks = [...new Map(exposure.rules.map((rule) => [`${rule.block.stack}/${rule.block.address}`, rule.block])).values()];
   return blocks.map((block) => {
     const own = exposure.rules.filter((rule) => rule.block === block).map((rule) => rule.origin);
     const others = exposure.rules.filter((rule) => rule.block !== block).map((rule) => `${rule.block.address} ${rule.origin}`);

@@ -1,18 +1,18 @@
 import * as ipaddr from "ipaddr.js";
 import { cidrProblem, cidrsOverlap, parseCidr } from "../../config/cidr";
+import { isOnTheHost, WEB_SCHEMES } from "../../config/tunnel-service";
 import { hostsIn } from "./hosts";
 import { parseFirewallPortRange, type PortRange } from "./port-ranges";
 import { resourcesOfType, stringsIn } from "./synthesized-blocks";
-import { isOnTheHost, WEB_SCHEMES } from "../../config/tunnel-service";
 import { tunnelIngressOf } from "./tunnel-ingress";
 import type { SynthesizedBlock } from "./types";
 
 /** Every address: what `ufw allow 22` and a public tunnel hostname are open to. */
 export const WORLD: readonly string[] = ["0.0.0.0/0", "::/0"];
 
-/** One inbound allow rule, from a cloud firewall or from a host's UFW commands. */
+/** One inbound allow rule, from a cloud firewall, a host's UFW commands or a public tunnel hostname. */
 export interface InboundRule {
-  /** The firewall or host resource the rule belongs to. */
+  /** The firewall, host or tunnel configuration resource the rule belongs to. */
   readonly block: SynthesizedBlock;
   /** Where in that resource: `inbound_rule[2]`, or `user_data: ufw allow 5432/tcp`. */
   readonly origin: string;
