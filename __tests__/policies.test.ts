@@ -141,6 +141,17 @@ describe("NET-002: SSH is never open to the whole internet, however it is spelle
     ]);
   });
 
+  it("adds a firewall whose droplets cannot be read (attached by tag) to every droplet's audience", () => {
+    const run = synthWithPolicies((stack) => {
+      const host = droplet(stack, "host");
+      new Firewall(stack, "fw-ids", { name: "a", dropletIds: [Token.asNumber(host.id)], inboundRule: [{ protocol: "tcp", portRange: "22", sourceAddresses: ["20.0.0.0/9"] }] });
+      // Each firewall alone stays within a /8; together they exceed it.
+      new Firewall(stack, "fw-tag", { name: "b", tags: ["web"], inboundRule: [{ protocol: "tcp", portRange: "22", sourceAddresses: ["40.0.0.0/9", "41.0.0.0/9"] }] });
+    });
+    expect(problemLines(run).map((line) => line.split(": ")[0])).toEqual(["NET-002 test/fw-ids (digitalocean_firewall.fw-ids)", "NET-002 test/fw-tag (digitalocean_firewall.fw-tag)"]);
+    expect(problemLines(run)[0]).toContain("inbound_rule[0] (with digitalocean_firewall.fw-tag inbound_rule[0]) open SSH (tcp 22) to 20.0.0.0/9, 40.0.0.0/9, 41.0.0.0/9, the whole internet (25,165,824 public IPv4 addresses;");
+  });
+
   it("adds up UFW rules of one host, IPv4-mapped IPv6 included, and an sshd Port the host configures", () => {
     const userData = [
       "#cloud-config",

@@ -1,6 +1,6 @@
 import { describeExposure, publicExposure, WORLD_THRESHOLD_TEXT, type PublicExposure } from "../../config/address-space";
 import { finding } from "./finding";
-import type { InboundRule } from "./inbound-rules";
+import { ANY_DROPLET, type InboundRule } from "./inbound-rules";
 import type { PolicyId } from "./catalog";
 import { rangesInclude } from "./port-ranges";
 import type { Finding, Severity } from "./types";
@@ -18,7 +18,8 @@ export interface PortExposure {
 /**
  * Groups the rules that reach each port by what they protect (the same droplet behind several
  * cloud firewalls, the same host's UFW, the same tunnel), so that blocks split across rules
- * and firewalls add up, and measures each group against the internet.
+ * and firewalls add up, and measures each group against the internet. Cloud firewalls whose
+ * droplets cannot be read are added to every droplet's group, and judged together on their own.
  */
 export function portExposures(
   rules: readonly InboundRule[],
@@ -37,6 +38,11 @@ export function portExposures(
         const key = `${rule.layer} ${target}`;
         byTarget.set(key, [...(byTarget.get(key) ?? []), rule]);
       }
+    }
+    // A cloud firewall whose droplets cannot be read may protect any droplet: it adds up with every one.
+    const anyDroplet = byTarget.get(`cloud firewall ${ANY_DROPLET}`) ?? [];
+    for (const [key, grouped] of byTarget) {
+      if (key.startsWith("cloud firewall ") && key !== `cloud firewall ${ANY_DROPLET}`) byTarget.set(key, [...grouped, ...anyDroplet.filter((rule) => !grouped.includes(rule))]);
     }
     for (const [target, grouped] of byTarget) {
       const sources = [...new Set(grouped.flatMap((rule) => rule.sources))];

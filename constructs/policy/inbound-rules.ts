@@ -26,8 +26,8 @@ export interface InboundRule {
   readonly layer: "cloud firewall" | "ufw" | "tunnel";
   /**
    * What receives the traffic, so that rules adding up to one audience are judged together:
-   * the droplet a cloud firewall is attached to (the firewall itself when no droplet reference
-   * can be read), the host whose UFW holds the rule, the tunnel configuration.
+   * the droplets a cloud firewall is attached to (ANY_DROPLET when an attachment cannot be
+   * read), the host whose UFW holds the rule, the tunnel configuration.
    */
   readonly targets: readonly string[];
 }
@@ -91,13 +91,15 @@ export function inboundRulesOf(blocks: readonly SynthesizedBlock[]): InboundRule
   return [...fromFirewalls, ...fromHosts, ...fromTunnels];
 }
 
-/** Droplets a firewall is attached to (`${digitalocean_droplet.<name>.id}`), or the firewall itself. */
+/** Target of a cloud firewall whose droplets cannot be read (tags, literal ids): it may protect any droplet. */
+export const ANY_DROPLET = "any droplet";
+
+/** Droplets a firewall is attached to (`${digitalocean_droplet.<name>.id}`), or ANY_DROPLET when that cannot be read. */
 function firewallTargets(firewall: SynthesizedBlock): string[] {
-  const droplets = stringsIn(firewall.attributes.droplet_ids).flatMap(({ text }) => {
-    const match = /^\$\{(digitalocean_droplet\.[\w-]+)\.id\}$/.exec(text);
-    return match?.[1] === undefined ? [] : [`${firewall.stack}/${match[1]}`];
-  });
-  return droplets.length === 0 ? [`${firewall.stack}/${firewall.address}`] : [...new Set(droplets)];
+  const references = stringsIn(firewall.attributes.droplet_ids).map(({ text }) => /^\$\{(digitalocean_droplet\.[\w-]+)\.id\}$/.exec(text)?.[1]);
+  const droplets = references.flatMap((reference) => (reference === undefined ? [] : [`${firewall.stack}/${reference}`]));
+  const unreadable = references.length === 0 || references.includes(undefined) || firewall.attributes.tags !== undefined;
+  return [...new Set([...droplets, ...(unreadable ? [ANY_DROPLET] : [])])];
 }
 
 export type SourceKind = "world" | "trusted" | "outside" | "unverifiable";
