@@ -7,6 +7,7 @@ import {
   publicExposure,
   rangeOf,
   subtractRanges,
+  worldExposureProblem,
   WORLD_THRESHOLD,
 } from "../config/address-space";
 
@@ -119,5 +120,17 @@ describe("what counts as the world", () => {
     expect(describeExposure(publicExposure(["2a00::/31", "81.2.69.7"]))).toBe("1 public IPv4 address and a /31 of public IPv6");
     expect(describeExposure(publicExposure(["10.0.0.0/8"]))).toBe("no public address");
     expect(describeExposure(publicExposure(["20.0.0.0/7"]))).toBe("33,554,432 public IPv4 addresses (a /7)");
+  });
+});
+
+describe("worldExposureProblem, for config validation", () => {
+  it("explains why blocks add up to the whole internet", () => {
+    expect(worldExposureProblem(["0.0.0.0/1", "128.0.0.0/1"], TRUSTED)).toBe(
+      "together reach 3,702,258,688 public IPv4 addresses, over the limit of a /8 of IPv4 (16,777,216 addresses) and a /32 of IPv6: that is the whole internet",
+    );
+  });
+
+  it("says nothing about admin ranges", () => {
+    expect(worldExposureProblem(["203.0.113.10/32", "198.51.100.0/28", "2a01:4f8:1::/48"], TRUSTED)).toBeUndefined();
   });
 });

@@ -200,3 +200,13 @@ function prefixWorth(count: bigint, family: AddressFamily): { length: number; ex
   const bits = count.toString(2).length - 1;
   return { length: BITS[family] - bits, exact: count === 1n << BigInt(bits) };
 }
+
+/**
+ * For config validation: why these sources, together, are the whole internet, or undefined
+ * when they are not. Sources that cannot be measured are left to the caller's own checks.
+ */
+export function worldExposureProblem(sources: readonly string[], trustedNetworks: readonly string[] = []): string | undefined {
+  const exposure = publicExposure(sources, trustedNetworks);
+  if (!exposure.world) return undefined;
+  return `together reach ${describeExposure(exposure)}, over the limit of ${WORLD_THRESHOLD_TEXT}: that is the whole internet`;
+}
