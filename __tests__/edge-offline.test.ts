@@ -17,14 +17,19 @@ function attributesOf(resources: readonly StateResource[], type: string): Record
 describeWithTerraform("the edge stack under real Terraform core (Cloudflare provider 5.14.0 emulated offline)", () => {
   let example: SynthResult;
   let standalone: SynthResult;
+  let withAccess: SynthResult;
 
   beforeAll(async () => {
     example = synthApp(await exampleConfig());
     // No record on the droplet: the edge stack stands alone, without main's state.
-    standalone = synthApp(await configFrom(EXAMPLE_SOURCE.replace(/^ {4}\{ name = "api\.example\.org".*\n/m, "")));
+    const standaloneSource = EXAMPLE_SOURCE.replace(/^ {4}\{ name = "api\.example\.org".*\n/m, "");
+    standalone = synthApp(await configFrom(standaloneSource));
+    // SSH through the tunnel, behind Cloudflare Access.
+    const sshIngress = '      { hostname = "ssh.example.net", service = "ssh://localhost:22", access = { allowed_emails = ["ops@example.org"], allowed_email_domains = ["example.org"] } },\n';
+    withAccess = synthApp(await configFrom(standaloneSource.replace(/^( {6}\{ hostname = "example\.net".*\n)/m, `$1${sshIngress}`)));
   });
 
-  afterAll(() => cleanUpTerraformRuns([example, standalone]));
+  afterAll(() => cleanUpTerraformRuns([example, standalone, withAccess]));
 
   it("init + validate pass", () => {
     const reports = runTerraform("validate", example, ["edge-production"]);
@@ -37,6 +42,12 @@ describeWithTerraform("the edge stack under real Terraform core (Cloudflare prov
     expect(failures(reports)).toBe("");
     // 7 records + 2 tunnel CNAMEs + the tunnel + its configuration.
     expect(reports.find((report) => report.step === "plan")?.summary).toBe("11 to add, 0 to change, 0 to destroy");
+  });
+
+  it("plans an SSH hostname behind Cloudflare Access: its CNAME, the Access application and its policy added", () => {
+    const reports = runTerraform("plan", withAccess, ["edge-production"]);
+    expect(failures(reports)).toBe("");
+    expect(reports.find((report) => report.step === "plan")?.summary).toBe("14 to add, 0 to change, 0 to destroy");
   });
 
   it("applies after main, with the droplet's addresses read from main's real state, then re-plans with no changes", () => {
@@ -89,6 +100,13 @@ describeWithTerraform("the edge stack under real Terraform core (Cloudflare prov
         first(json, "cloudflare_zero_trust_tunnel_cloudflared").secret = "planted";
       });
       expect(output).toContain('No argument or block type is named "secret".');
+    });
+
+    it("an Access policy without its decision (required by provider v5)", () => {
+      const output = validatePlanted(withAccess, "edge-production", (json) => {
+        delete first(json, "cloudflare_zero_trust_access_policy").decision;
+      });
+      expect(output).toContain('The argument "decision" is required, but no definition was found.');
     });
 
     it("an ingress list given as a string", () => {

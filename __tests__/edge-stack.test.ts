@@ -295,6 +295,74 @@ describe("CloudflareTunnel: refused props", () => {
   ])("%s", (_what, overrides, message) => {
     expect(() => buildTunnel(tunnelWith(overrides))).toThrow(message);
   });
+
+  const serviceOf = (service: string, access?: CloudflareTunnelProps["ingress"][number]["access"], guardedPorts?: number[]) =>
+    tunnelWith({ ingress: [{ hostname: "drive.example.net", zoneId: ORG_ZONE_ID, service, ...(access === undefined ? {} : { access }) }], ...(guardedPorts === undefined ? {} : { guardedPorts }) });
+
+  it.each([
+    ["a VPC address", "http://10.0.0.5:8080", "points at 10.0.0.5, off the tunnel's host"],
+    ["a mesh peer by name", "http://core-prod.mesh:80", "points at core-prod.mesh, off the tunnel's host"],
+    ["the metadata service", "http://169.254.169.254", "points at 169.254.169.254, off the tunnel's host"],
+    ["an IPv6 address", "https://[2001:db8::1]:8443", "points at 2001:db8::1, off the tunnel's host"],
+    ["SSH without Access", "ssh://localhost:22", "publishes a raw SSH stream to the whole internet"],
+    ["SSH on another port without Access", "ssh://localhost:2222", "publishes a raw SSH stream to the whole internet"],
+    ["raw TCP without Access", "tcp://localhost:9000", "publishes a raw TCP stream to the whole internet"],
+    ["RDP without Access", "rdp://localhost:3389", "publishes a raw RDP stream to the whole internet"],
+    ["PostgreSQL over HTTP without Access", "http://127.0.0.1:5432", "publishes port 5432 (SSH or an internal service) to the whole internet"],
+    ["port 22 over HTTP without Access", "http://localhost:22", "publishes port 22 (SSH or an internal service) to the whole internet"],
+  ])("refuses %s", (_what, service, problem) => {
+    expect(() => buildTunnel(serviceOf(service))).toThrow(`test/tunnel: ingress[drive.example.net].service = ${JSON.stringify(service)}: expected a service on this host, and Cloudflare Access for SSH, raw streams and guarded ports: it ${problem}`);
+  });
+
+  it("refuses a declared internal port without Access, and any service off the host even with Access", () => {
+    expect(() => buildTunnel(serviceOf("http://localhost:9000", undefined, [22, 9000]))).toThrow("publishes port 9000 (SSH or an internal service)");
+    expect(() => buildTunnel(serviceOf("ssh://10.0.0.5:22", { allowedEmails: ["ops@example.org"], allowedEmailDomains: [], groupIds: [] }))).toThrow("points at 10.0.0.5, off the tunnel's host");
+  });
+
+  it.each<[string, CloudflareTunnelProps["ingress"][number]["access"], string]>([
+    ["naming no one", { allowedEmails: [], allowedEmailDomains: [], groupIds: [] }, "expected at least one allowed e-mail, e-mail domain or Access group"],
+    ["a malformed e-mail", { allowedEmails: ["ops at example.org"], allowedEmailDomains: [], groupIds: [] }, 'allowedEmails[] = "ops at example.org": expected an e-mail address'],
+    ["an e-mail domain with @", { allowedEmails: [], allowedEmailDomains: ["@example.org"], groupIds: [] }, 'allowedEmailDomains[] = "@example.org": expected a lowercase e-mail domain'],
+    ["a group id that is not a UUID", { allowedEmails: [], allowedEmailDomains: [], groupIds: ["admins"] }, 'groupIds[] = "admins": expected an Access group id'],
+  ])("refuses an Access protection %s", (_what, access, message) => {
+    expect(() => buildTunnel(serviceOf("ssh://localhost:22", access))).toThrow(message);
+  });
+});
+
+describe("CloudflareTunnel: Cloudflare Access in front of SSH, raw TCP and internal ports", () => {
+  const access = { allowedEmails: ["ops@example.org"], allowedEmailDomains: ["example.net"], groupIds: ["0f4e2c9a-7b1d-4e8a-9c3f-5d6b7a8e9f01"] };
+  const stack = () =>
+    JSON.parse(
+      Testing.synth(
+        inStack((scope) => {
+          new CloudflareTunnel(scope, "tunnel", tunnelWith({ ingress: [
+            { hostname: "ssh.example.net", zoneId: ORG_ZONE_ID, service: "ssh://localhost:22", access },
+            { hostname: "drive.example.net", zoneId: ORG_ZONE_ID, service: "http://localhost:8080" },
+          ] }));
+          return scope;
+        }),
+      ),
+    ) as TfJson;
+
+  it("adds one self-hosted application for the hostname, with one allow policy naming exactly who may pass", () => {
+    const synthesized = stack();
+    const [policyId, policy] = onlyResource(synthesized, "cloudflare_zero_trust_access_policy");
+    const [, application] = onlyResource(synthesized, "cloudflare_zero_trust_access_application");
+    expect(policy).toEqual({
+      account_id: ACCOUNT_ID,
+      name: "izzzi-production-core-prod ssh.example.net (allowed people)",
+      decision: "allow",
+      include: [{ email: { email: "ops@example.org" } }, { email_domain: { domain: "example.net" } }, { group: { id: "0f4e2c9a-7b1d-4e8a-9c3f-5d6b7a8e9f01" } }],
+    });
+    expect(application).toEqual({
+      account_id: ACCOUNT_ID,
+      name: "izzzi-production-core-prod ssh.example.net",
+      type: "self_hosted",
+      domain: "ssh.example.net",
+      session_duration: "24h",
+      policies: [{ id: `\${cloudflare_zero_trust_access_policy.${policyId}.id}`, precedence: 1 }],
+    });
+  });
 });
 
 describe("EdgeStack: refused props", () => {

@@ -6,8 +6,15 @@ import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesBucketPolicy } from "@cdktf/provider-digitalocean/lib/spaces-bucket-policy";
 import { Vpc } from "@cdktf/provider-digitalocean/lib/vpc";
 import { File } from "@cdktf/provider-local/lib/file";
+import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
+import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-trust-access-application";
+import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust-access-policy";
+import { ZeroTrustTunnelCloudflaredConfigA } from "@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared-config";
+import { CloudflareAccess } from "../constructs/cloudflare-access";
+import { evaluatePolicies } from "../constructs/policy/aspect";
+import { blocksOfStack } from "../constructs/policy/synthesized-blocks";
 import { Spaces } from "../constructs/spaces";
-import { problemLines, synthWithPolicies, userDataFixture } from "./helpers/policy";
+import { BASE_CONTEXT, problemLines, synthWithPolicies, userDataFixture } from "./helpers/policy";
 
 /** A droplet that passes every policy unless overridden: key, monitoring, behind a firewall. */
 function droplet(stack: TerraformStack, id: string, overrides: Partial<ConstructorParameters<typeof Droplet>[2]> = {}): Droplet {
@@ -90,17 +97,90 @@ describe("NET-001: internal ports stay inside the VPC and mesh", () => {
   });
 });
 
-describe("NET-002: SSH is never open to the whole internet", () => {
+const ALL_IPV4 = "3,702,258,688 public IPv4 addresses";
+const LIMIT = "the limit is a /8 of IPv4 (16,777,216 addresses) and a /32 of IPv6";
+const WORLD_BOTH = `the whole internet (${ALL_IPV4} and more than a /4 of public IPv6; ${LIMIT})`;
+
+describe("NET-002: SSH is never open to the whole internet, however it is spelled", () => {
   it("fails SSH from ::/0 on a cloud firewall and `ufw allow OpenSSH` on a host", () => {
     const run = synthWithPolicies((stack) => {
       const host = droplet(stack, "host", { userData: userDataFixture("ufw-ssh-anywhere.yaml") });
       firewall(stack, [{ protocol: "tcp", portRange: "22", sourceAddresses: ["203.0.113.10/32", "::/0"] }], [Token.asNumber(host.id)]);
     });
     expect(problemLines(run)).toEqual([
-      "NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to ::/0, the whole internet",
-      "NET-002 test/host (digitalocean_droplet.host): user_data: `ufw allow OpenSSH` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, the whole internet",
+      `NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to 203.0.113.10/32, ::/0, ${WORLD_BOTH}`,
+      `NET-002 test/host (digitalocean_droplet.host): user_data: \`ufw allow OpenSSH\` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD_BOTH}`,
     ]);
     expect(run.report).toContain("fix: list the addresses that need SSH in allowed_ssh_ips");
+  });
+
+  it("adds up the world split over rules of one firewall: 0.0.0.0/1 + 128.0.0.0/1, and ::/1 + 8000::/1", () => {
+    const run = synthWithPolicies((stack) =>
+      firewall(stack, [
+        { protocol: "tcp", portRange: "22", sourceAddresses: ["0.0.0.0/1"] },
+        { protocol: "tcp", portRange: "20-30", sourceAddresses: ["128.0.0.0/1", "::/1"] },
+        { protocol: "tcp", portRange: "1-1024", sourceAddresses: ["8000::/1"] },
+      ]),
+    );
+    expect(problemLines(run)).toEqual([
+      `NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0], inbound_rule[1], inbound_rule[2] open SSH (tcp 22) to 0.0.0.0/1, 128.0.0.0/1, ::/1, 8000::/1, ${WORLD_BOTH}`,
+    ]);
+  });
+
+  it("adds up 512 /9s spread over two cloud firewalls attached to the same droplet, and names both", () => {
+    const slash9s = Array.from({ length: 512 }, (_, index) => `${index >> 1}.${(index & 1) * 128}.0.0/9`);
+    const run = synthWithPolicies((stack) => {
+      const host = droplet(stack, "host");
+      new Firewall(stack, "fw-a", { name: "a", dropletIds: [Token.asNumber(host.id)], inboundRule: [{ protocol: "tcp", portRange: "22", sourceAddresses: slash9s.slice(0, 256) }] });
+      new Firewall(stack, "fw-b", { name: "b", dropletIds: [Token.asNumber(host.id)], inboundRule: [{ protocol: "tcp", portRange: "22", sourceAddresses: slash9s.slice(256) }] });
+    });
+    const problem = `SSH (tcp 22) to 0.0.0.0/9, 0.128.0.0/9, 1.0.0.0/9, 1.128.0.0/9, 2.0.0.0/9, 2.128.0.0/9 and 506 more, the whole internet (${ALL_IPV4}; ${LIMIT})`;
+    expect(problemLines(run)).toEqual([
+      `NET-002 test/fw-a (digitalocean_firewall.fw-a): inbound_rule[0] (with digitalocean_firewall.fw-b inbound_rule[0]) open ${problem}`,
+      `NET-002 test/fw-b (digitalocean_firewall.fw-b): inbound_rule[0] (with digitalocean_firewall.fw-a inbound_rule[0]) open ${problem}`,
+    ]);
+  });
+
+  it("adds a firewall whose droplets cannot be read (attached by tag) to every droplet's audience", () => {
+    const run = synthWithPolicies((stack) => {
+      const host = droplet(stack, "host");
+      new Firewall(stack, "fw-ids", { name: "a", dropletIds: [Token.asNumber(host.id)], inboundRule: [{ protocol: "tcp", portRange: "22", sourceAddresses: ["20.0.0.0/9"] }] });
+      // Each firewall alone stays within a /8; together they exceed it.
+      new Firewall(stack, "fw-tag", { name: "b", tags: ["web"], inboundRule: [{ protocol: "tcp", portRange: "22", sourceAddresses: ["40.0.0.0/9", "41.0.0.0/9"] }] });
+    });
+    expect(problemLines(run).map((line) => line.split(": ")[0])).toEqual(["NET-002 test/fw-ids (digitalocean_firewall.fw-ids)", "NET-002 test/fw-tag (digitalocean_firewall.fw-tag)"]);
+    expect(problemLines(run)[0]).toContain("inbound_rule[0] (with digitalocean_firewall.fw-tag inbound_rule[0]) open SSH (tcp 22) to 20.0.0.0/9, 40.0.0.0/9, 41.0.0.0/9, the whole internet (25,165,824 public IPv4 addresses;");
+  });
+
+  it("adds up UFW rules of one host, IPv4-mapped IPv6 included, and an sshd Port the host configures", () => {
+    const userData = [
+      "#cloud-config",
+      "write_files:",
+      "  - path: /etc/ssh/sshd_config.d/port.conf",
+      "    content: |",
+      "      Port 2222",
+      "runcmd:",
+      "  - ufw default deny incoming",
+      "  - ufw allow from ::ffff:0.0.0.0/97 to any port 2222 proto tcp",
+      "  - ufw allow from 128.0.0.0/1 to any port 2000:2999 proto tcp",
+      "  - ufw --force enable",
+      "",
+    ].join("\n");
+    const run = synthWithPolicies((stack) => droplet(stack, "host", { userData }));
+    expect(problemLines(run)).toEqual([
+      `NET-002 test/host (digitalocean_droplet.host): user_data: \`ufw allow from ::ffff:0.0.0.0/97 to any port 2222 proto tcp\`, user_data: \`ufw allow from 128.0.0.0/1 to any port 2000:2999 proto tcp\` open SSH (tcp 2222) to ::ffff:0.0.0.0/97, 128.0.0.0/1, the whole internet (${ALL_IPV4}; ${LIMIT})`,
+    ]);
+  });
+
+  it("fails an SSH source it cannot measure", () => {
+    const run = synthWithPolicies((stack) => {
+      const office = new TerraformVariable(stack, "office", { type: "string" });
+      firewall(stack, [{ protocol: "tcp", portRange: "22", sourceAddresses: [office.stringValue, "010.0.0.1"] }]);
+    });
+    expect(problemLines(run)).toEqual([
+      'NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to "${var.office}", which is not a literal address or block and cannot be measured',
+      'NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to "010.0.0.1", which is not a literal address or block and cannot be measured',
+    ]);
   });
 
   it("only warns, on a passing synth, when allow_ssh_from_anywhere = true", () => {
@@ -110,13 +190,185 @@ describe("NET-002: SSH is never open to the whole internet", () => {
     expect(run.report).toBeUndefined();
     expect(run.written).toBe(true);
     expect(run.notices[0]?.split("\n")[0]).toBe(
-      "warning: NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (accepted: allow_ssh_from_anywhere = true)",
+      `warning: NET-002 test/fw (digitalocean_firewall.fw): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (${ALL_IPV4}; ${LIMIT}) (accepted: allow_ssh_from_anywhere = true)`,
     );
   });
 
-  it("passes SSH from listed addresses", () => {
-    const run = synthWithPolicies((stack) => firewall(stack, [{ protocol: "tcp", portRange: "22", sourceAddresses: ["203.0.113.10/32", "2001:db8::/48"] }]));
+  it("passes SSH from a few admin ranges, a /8 worth of public space, the VPC and private space, and UDP 22 from anywhere", () => {
+    const run = synthWithPolicies((stack) => {
+      const host = droplet(stack, "host");
+      firewall(
+        stack,
+        [
+          { protocol: "tcp", portRange: "22", sourceAddresses: ["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24", "2001:db8::/48", "2a01:4f8::/32"] },
+          { protocol: "tcp", portRange: "22", sourceAddresses: ["20.0.0.0/9", "40.128.0.0/9", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"] },
+          { protocol: "udp", portRange: "22", sourceAddresses: ["0.0.0.0/0", "::/0"] },
+        ],
+        [Token.asNumber(host.id)],
+      );
+      // A second firewall on another droplet is another audience: it does not add up with the first.
+      const other = droplet(stack, "other");
+      new Firewall(stack, "fw-other", { name: "o", dropletIds: [Token.asNumber(other.id)], inboundRule: [{ protocol: "tcp", portRange: "22", sourceAddresses: ["60.0.0.0/8"] }] });
+    });
     expect(run).toMatchObject({ report: undefined, notices: [] });
+  });
+});
+
+describe("NET-003: the WireGuard port is open to the mesh peers, not the internet", () => {
+  it("fails WireGuard open to the world, split in halves over two rules, on the mesh port and a ListenPort the host writes", () => {
+    const userData = [
+      "#cloud-config",
+      "write_files:",
+      "  - path: /etc/wireguard/wg1.conf",
+      "    content: |",
+      "      [Interface]",
+      "      ListenPort = 51999",
+      "runcmd:",
+      "  - ufw default deny incoming",
+      "  - ufw allow 51999/udp",
+      "  - ufw --force enable",
+      "",
+    ].join("\n");
+    const run = synthWithPolicies((stack) => {
+      const host = droplet(stack, "host", { userData });
+      firewall(
+        stack,
+        [
+          { protocol: "udp", portRange: "51820", sourceAddresses: ["0.0.0.0/1", "198.51.100.30/32"] },
+          { protocol: "udp", portRange: "51000-52000", sourceAddresses: ["128.0.0.0/1"] },
+        ],
+        [Token.asNumber(host.id)],
+      );
+    });
+    expect(problemLines(run)).toEqual([
+      `NET-003 test/fw (digitalocean_firewall.fw): inbound_rule[0], inbound_rule[1] open WireGuard (udp 51820) to 0.0.0.0/1, 198.51.100.30/32, 128.0.0.0/1, the whole internet (${ALL_IPV4}; ${LIMIT})`,
+      `NET-003 test/fw (digitalocean_firewall.fw): inbound_rule[1] opens WireGuard (udp 51999) to 128.0.0.0/1, the whole internet (1,609,300,992 public IPv4 addresses; ${LIMIT})`,
+      `NET-003 test/host (digitalocean_droplet.host): user_data: \`ufw allow 51999/udp\` opens WireGuard (udp 51999) to 0.0.0.0/0, ::/0, ${WORLD_BOTH}`,
+    ]);
+    expect(run.report).toContain("fix: open the WireGuard port to the mesh peers' public addresses only");
+  });
+
+  it("passes WireGuard from the peers, over TCP from anywhere (not WireGuard), and from run-time peer endpoints", () => {
+    const script = '#!/bin/sh\nufw default deny incoming\nufw --force enable\nwhile read -r source; do ufw allow proto udp from "$source" to any port 51820; done\n';
+    const run = synthWithPolicies((stack) => {
+      const host = droplet(stack, "host", { userData: script });
+      firewall(
+        stack,
+        [
+          { protocol: "udp", portRange: "51820", sourceAddresses: ["198.51.100.20/32", "198.51.100.30/32", "2001:db8:100::20/128"] },
+          { protocol: "tcp", portRange: "51820", sourceAddresses: ["0.0.0.0/0"] },
+        ],
+        [Token.asNumber(host.id)],
+      );
+    });
+    expect(run.report).toBeUndefined();
+  });
+});
+
+const ACCOUNT = "699d98642c564d2e855e9661899b7252";
+
+/** A tunnel configuration written directly, bypassing the tunnel construct's own checks, as any future code could. */
+function tunnelConfig(stack: TerraformStack, services: Record<string, string>): void {
+  new CloudflareProvider(stack, "cloudflare", {});
+  new ZeroTrustTunnelCloudflaredConfigA(stack, "tunnel", {
+    accountId: ACCOUNT,
+    tunnelId: "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415",
+    config: { ingress: [...Object.entries(services).map(([hostname, service]) => ({ hostname, service })), { service: "http_status:404" }] },
+  });
+}
+
+describe("NET-004: a tunnel publishes web services of its own host; SSH, TCP and RDP only behind Cloudflare Access", () => {
+  it("fails services off the host, raw streams without Access and an unreadable service", () => {
+    const run = synthWithPolicies((stack) =>
+      tunnelConfig(stack, {
+        "vpc.example.net": "http://10.0.0.5:8080",
+        "meta.example.net": "http://169.254.169.254",
+        "peer.example.net": "https://[fd00::1]:443",
+        "ssh.example.net": "ssh://localhost:22",
+        "db.example.net": "tcp://127.0.0.1:5432",
+        "desk.example.net": "rdp://localhost",
+        "odd.example.net": "localhost:8080",
+        "web.example.net": "http://localhost:8080",
+        "sock.example.net": "unix:/run/app.sock",
+      }),
+    );
+    const at = "NET-004 test/tunnel (cloudflare_zero_trust_tunnel_cloudflared_config.tunnel): config.ingress";
+    const offHost = "tunnel services must be on the tunnel's host (localhost, 127.0.0.1, [::1] or a unix socket)";
+    expect(problemLines(run)).toEqual([
+      `${at}[0] publishes vpc.example.net -> "http://10.0.0.5:8080", a service on 10.0.0.5: ${offHost}`,
+      `${at}[1] publishes meta.example.net -> "http://169.254.169.254", a service on 169.254.169.254: ${offHost}`,
+      `${at}[2] publishes peer.example.net -> "https://[fd00::1]:443", a service on fd00::1: ${offHost}`,
+      `${at}[3] publishes ssh.example.net -> "ssh://localhost:22", a raw SSH stream, to the whole internet without Cloudflare Access`,
+      `${at}[4] publishes db.example.net -> "tcp://127.0.0.1:5432", a raw TCP stream, to the whole internet without Cloudflare Access`,
+      `${at}[5] publishes desk.example.net -> "rdp://localhost", a raw RDP stream, to the whole internet without Cloudflare Access`,
+      `${at}[6] publishes odd.example.net -> "localhost:8080": the service cannot be read, so what it exposes cannot be checked`,
+    ]);
+    expect(run.report).toContain("fix: point the tunnel at a service on its own host");
+  });
+
+  it("counts a public web hostname as an inbound rule from the world: NET-001 on internal ports, NET-002 on SSH", () => {
+    const run = synthWithPolicies((stack) => tunnelConfig(stack, { "db.example.net": "http://localhost:5432", "shell.example.net": "http://[::1]:22" }));
+    expect(problemLines(run)).toEqual([
+      "NET-001 test/tunnel (cloudflare_zero_trust_tunnel_cloudflared_config.tunnel): tunnel hostname db.example.net -> http://localhost:5432 opens internal tcp 5432 (PostgreSQL) to 0.0.0.0/0, ::/0, outside the VPC and mesh (10.0.0.0/16)",
+      `NET-002 test/tunnel (cloudflare_zero_trust_tunnel_cloudflared_config.tunnel): tunnel hostname shell.example.net -> http://[::1]:22 opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD_BOTH}`,
+    ]);
+  });
+
+  it("passes SSH, TCP and internal ports behind an Access application that names who may pass", () => {
+    const run = synthWithPolicies((stack) => {
+      tunnelConfig(stack, { "ssh.example.net": "ssh://localhost:22", "db.example.net": "http://localhost:5432" });
+      for (const hostname of ["ssh.example.net", "db.example.net"]) {
+        new CloudflareAccess(stack, `access-${hostname}`, { accountId: ACCOUNT, hostname, name: hostname, allowedEmails: ["ops@example.org"], allowedEmailDomains: [], groupIds: [] });
+      }
+    });
+    expect(run.report).toBeUndefined();
+  });
+
+  it.each([
+    ["lets everyone in", { decision: "allow", include: [{ everyone: {} }] }],
+    ["bypasses login", { decision: "bypass", include: [{ email: { email: "ops@example.org" } }] }],
+    ["includes no one", { decision: "allow", include: [] }],
+  ])("does not count an Access application whose policy %s", (_what, policy) => {
+    const run = synthWithPolicies((stack) => {
+      tunnelConfig(stack, { "ssh.example.net": "ssh://localhost:22" });
+      const access = new ZeroTrustAccessPolicy(stack, "policy", { accountId: ACCOUNT, name: "p", ...policy });
+      new ZeroTrustAccessApplication(stack, "app", { accountId: ACCOUNT, type: "self_hosted", domain: "ssh.example.net", policies: [{ id: access.id, precedence: 1 }] });
+    });
+    expect(problemLines(run)).toEqual([
+      'NET-004 test/tunnel (cloudflare_zero_trust_tunnel_cloudflared_config.tunnel): config.ingress[0] publishes ssh.example.net -> "ssh://localhost:22", a raw SSH stream, to the whole internet without Cloudflare Access',
+    ]);
+  });
+
+  it("does not count an Access application for another hostname", () => {
+    const run = synthWithPolicies((stack) => {
+      tunnelConfig(stack, { "ssh.example.net": "ssh://localhost:22" });
+      new CloudflareAccess(stack, "access", { accountId: ACCOUNT, hostname: "other.example.net", name: "other", allowedEmails: ["ops@example.org"], allowedEmailDomains: [], groupIds: [] });
+    });
+    expect(problemLines(run)).toHaveLength(1);
+  });
+});
+
+describe("waivers name one resource of one policy, exactly", () => {
+  const monitoringOff = (stack: string) =>
+    blocksOfStack(stack, { resource: { digitalocean_droplet: { web: { ssh_keys: ["aa"], monitoring: false, "//": { metadata: { path: `${stack}/web` } } } } } });
+  const blocks = [...monitoringOff("one"), ...monitoringOff("two")];
+  const waive = (resource: string) => ({ ...BASE_CONTEXT, waivers: [{ policy: "CMP-002" as const, resource, reason: "graphs come from node_exporter", source: "policy_waivers[0]" }] });
+
+  it("a bare Terraform address that two stacks share waives neither, and says how to name one", () => {
+    const outcome = evaluatePolicies(blocks, waive("digitalocean_droplet.web"));
+    expect(outcome.errors.filter((error) => error.policy === "CMP-002").map((error) => error.constructPath)).toEqual(["one/web", "two/web"]);
+    expect(outcome.unusedWaivers.map((waiver) => waiver.why)).toEqual([
+      "names a Terraform address that exists in several stacks; write it with its stack (e.g. one/digitalocean_droplet.web, two/digitalocean_droplet.web)",
+    ]);
+  });
+
+  it("a stack-qualified address or a construct path waives that one resource only", () => {
+    for (const resource of ["two/digitalocean_droplet.web", "two/web"]) {
+      const outcome = evaluatePolicies(blocks, waive(resource));
+      expect(outcome.errors.filter((error) => error.policy === "CMP-002").map((error) => error.constructPath)).toEqual(["one/web"]);
+      expect(outcome.waived.map(({ finding }) => finding.constructPath)).toEqual(["two/web"]);
+      expect(outcome.unusedWaivers).toEqual([]);
+    }
   });
 });
 

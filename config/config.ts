@@ -1,4 +1,5 @@
 import type { PolicyId } from "../constructs/policy/catalog";
+import type { AccessProtection } from "./cloudflare-access";
 import type { DropletRegion, SupportedImage } from "./digitalocean-catalog";
 
 export type HostOs = "debian-12" | "ubuntu-24.04";
@@ -95,7 +96,8 @@ export interface CloudflareConfig {
   readonly records: readonly CloudflareRecordConfig[];
   readonly tunnel?: {
     readonly host: string;
-    readonly ingress: readonly { readonly hostname: string; readonly zone: string; readonly service: string }[];
+    /** `access`: who Cloudflare Access lets through to the hostname. @default - open to everyone (web services only) */
+    readonly ingress: readonly { readonly hostname: string; readonly zone: string; readonly service: string; readonly access?: AccessProtection }[];
   };
 }
 

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { WIREGUARD_KEY_FORMAT } from "../cloud-init/wireguard";
 import { HOST_NAME } from "../constructs/naming";
 import { cidrProblem, parseCidr } from "./cidr";
+import { accessSchema } from "./cloudflare-access";
+import { TUNNEL_SERVICE_FORMAT, tunnelServiceProblem } from "./tunnel-service";
 
 /**
  * The tfvars shape of issue 5's settings: `hosts` (OVH servers and the droplet), `mesh`
@@ -84,12 +86,20 @@ export const cloudflareRecordSchema = z.strictObject({
   proxied: z.boolean().default(true),
 });
 
-export const tunnelIngressSchema = z.strictObject({
-  hostname: dnsName,
-  service: z.string().regex(/^(https?|tcp|ssh|unix):\/\/[A-Za-z0-9._:/\[\]-]+$|^http_status:[1-5][0-9]{2}$/, {
-    error: 'expected an origin service such as "http://localhost:8080" (http, https, tcp, ssh, unix) or "http_status:404"',
-  }),
-});
+export const tunnelIngressSchema = z
+  .strictObject({
+    hostname: dnsName,
+    service: z.string().regex(TUNNEL_SERVICE_FORMAT, {
+      error: 'expected an origin service such as "http://localhost:8080" (http, https, tcp, ssh, rdp, unix) or "http_status:404"',
+    }),
+    /** Cloudflare Access in front of the hostname; required for SSH, raw TCP and internal ports. */
+    access: accessSchema.optional(),
+  })
+  .superRefine((rule, ctx) => {
+    if (!TUNNEL_SERVICE_FORMAT.test(rule.service)) return;
+    const problem = tunnelServiceProblem(rule.service, rule.access !== undefined);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["service"], message: problem });
+  });
 
 export const cloudflareSchema = z.strictObject({
   /** Needed for tunnels (they belong to an account). */
@@ -117,6 +127,7 @@ export const TOPOLOGY_NESTED_KEYS: Readonly<Record<string, readonly string[]>> =
     ...Object.keys(cloudflareSchema.shape),
     ...Object.keys(cloudflareRecordSchema.shape),
     ...Object.keys(tunnelIngressSchema.shape),
+    ...Object.keys(accessSchema.shape),
     "id",
   ],
 };

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { toAccessProtection } from "./cloudflare-access";
 import type { CloudflareConfig, Config, HostConfig } from "./config";
 import { ConfigError, type ConfigIssue } from "./errors";
 import { lineOfKey } from "./locate";
@@ -156,7 +157,16 @@ function toCloudflare(raw: NonNullable<Tfvars["cloudflare"]>): CloudflareConfig 
     })),
     ...(raw.tunnel === undefined
       ? {}
-      : { tunnel: { host: raw.tunnel.host, ingress: raw.tunnel.ingress.map((rule) => ({ ...rule, zone: zoneOf(rule.hostname) })) } }),
+      : {
+          tunnel: {
+            host: raw.tunnel.host,
+            ingress: raw.tunnel.ingress.map(({ access, ...rule }) => ({
+              ...rule,
+              zone: zoneOf(rule.hostname),
+              ...(access === undefined ? {} : { access: toAccessProtection(access) }),
+            })),
+          },
+        }),
   };
 }
 

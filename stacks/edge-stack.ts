@@ -31,7 +31,7 @@ export function edgeUsesDroplet(config: Config): boolean {
 /** Seeds 000/003/004's public names on Cloudflare: proxied records and an optional tunnel. */
 export class EdgeStack extends TerraformStack implements DescribedStack {
   readonly summary =
-    "The Cloudflare edge of seeds 000, 003 and 004: proxied A/AAAA/CNAME records for the public names (to the droplet through a cross-stack reference, or to the OVH hosts' addresses) and, when configured, a remotely managed Cloudflare Tunnel with its ingress rules, 404 catch-all and CNAMEs. The tunnel's connector token is never output: ops install it on the host (see the project README).";
+    "The Cloudflare edge of seeds 000, 003 and 004: proxied A/AAAA/CNAME records for the public names (to the droplet through a cross-stack reference, or to the OVH hosts' addresses) and, when configured, a remotely managed Cloudflare Tunnel with its ingress rules, 404 catch-all and CNAMEs, and a Cloudflare Access application and policy in front of each tunnel hostname that names who may pass (required for SSH, raw TCP, RDP and internal ports). The tunnel's connector token is never output: ops install it on the host (see the project README).";
   readonly records: CloudflareRecords;
   readonly tunnel?: CloudflareTunnel;
   readonly applyNotes: readonly string[];
@@ -50,7 +50,7 @@ export class EdgeStack extends TerraformStack implements DescribedStack {
     });
     if (cloudflare.tunnel !== undefined) this.tunnel = this.addTunnel(config, cloudflare, cloudflare.tunnel);
     this.applyNotes = [
-      "The API token needs Zone / DNS / Edit on the zones, Zone / Zone / Read, and for a tunnel Account / Cloudflare Tunnel / Edit.",
+      `The API token needs Zone / DNS / Edit on the zones, Zone / Zone / Read, and for a tunnel Account / Cloudflare Tunnel / Edit${(cloudflare.tunnel?.ingress ?? []).some((rule) => rule.access !== undefined) ? " and Account / Access: Apps and Policies / Edit" : ""}.`,
       ...(cloudflare.tunnel === undefined
         ? []
         : [
@@ -76,7 +76,12 @@ export class EdgeStack extends TerraformStack implements DescribedStack {
     return new CloudflareTunnel(this, "tunnel", {
       accountId: cloudflare.accountId,
       name: `${namePrefix(config.projectName, config.environment)}-${tunnel.host}`,
-      ingress: tunnel.ingress.map((rule) => ({ hostname: rule.hostname, service: rule.service, zoneId: this.records.zoneIds.get(rule.zone) as string })),
+      ingress: tunnel.ingress.map((rule) => ({
+        hostname: rule.hostname,
+        service: rule.service,
+        zoneId: this.records.zoneIds.get(rule.zone) as string,
+        ...(rule.access === undefined ? {} : { access: rule.access }),
+      })),
     });
   }
 }

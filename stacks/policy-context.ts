@@ -10,6 +10,8 @@ export function policyContextFor(config: Config): PolicyContext {
     // The WireGuard mesh is private like the VPC: internal ports may be served to it.
     trustedNetworks: config.mesh === undefined ? [config.vpcCidr] : [config.vpcCidr, config.mesh.cidr],
     internalPorts: [...new Set([...INTERNAL_SERVICE_PORTS.map(({ port }) => port), ...config.internalPorts])],
+    sshPorts: [],
+    wireguardPorts: config.mesh === undefined ? [] : [config.mesh.port],
     allowSshFromAnywhere: config.allowSshFromAnywhere,
     publicBucketNames: [`${prefix}-assets`],
     stateBucketNames: [`${prefix}-terraform-state`],

@@ -14,6 +14,8 @@ import { REPO_ROOT } from "./synth";
 export const BASE_CONTEXT: PolicyContext = {
   trustedNetworks: ["10.0.0.0/16"],
   internalPorts: [5432, 6379, 3000, 4000],
+  sshPorts: [],
+  wireguardPorts: [51820],
   allowSshFromAnywhere: false,
   publicBucketNames: ["izzzi-production-assets"],
   stateBucketNames: ["izzzi-production-terraform-state"],

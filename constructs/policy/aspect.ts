@@ -4,7 +4,7 @@ import { failed, formatNotices, PolicyError, type PolicyOutcome } from "./report
 import { ALL_POLICIES } from "./policies";
 import { blocksOfStack } from "./synthesized-blocks";
 import type { Policy, PolicyContext, SynthesizedBlock } from "./types";
-import { constructWaivers, waiverFor } from "./waivers";
+import { ambiguousAddressesOf, constructWaivers, unusedWaiverReason, waiverFor } from "./waivers";
 
 export interface PolicyOptions {
   /** Receives each warning and waiver notice of a passing synth. @default write to stderr */
@@ -16,8 +16,9 @@ export interface PolicyOptions {
 /** Runs every policy over the synthesized JSON of all stacks of an app. */
 export function evaluatePolicies(blocks: readonly SynthesizedBlock[], context: PolicyContext, policies: readonly Policy[] = ALL_POLICIES): PolicyOutcome {
   const findings = policies.flatMap((policy) => policy.check(blocks, context));
+  const ambiguous = ambiguousAddressesOf(blocks);
   const waived = findings.flatMap((finding) => {
-    const waiver = waiverFor(finding, context.waivers);
+    const waiver = waiverFor(finding, context.waivers, ambiguous);
     return waiver === undefined ? [] : [{ finding, waiver }];
   });
   const isWaived = new Set(waived.map(({ finding }) => finding));
@@ -25,7 +26,9 @@ export function evaluatePolicies(blocks: readonly SynthesizedBlock[], context: P
     errors: findings.filter((finding) => finding.severity === "error" && !isWaived.has(finding)),
     warnings: findings.filter((finding) => finding.severity === "warning" && !isWaived.has(finding)),
     waived,
-    unusedWaivers: context.waivers.filter((waiver) => !waived.some((entry) => entry.waiver === waiver)),
+    unusedWaivers: context.waivers
+      .filter((waiver) => !waived.some((entry) => entry.waiver === waiver))
+      .map((waiver) => ({ ...waiver, why: unusedWaiverReason(waiver, context.waivers, blocks, ambiguous) })),
   };
 }
 

@@ -6,8 +6,8 @@ export interface PolicyOutcome {
   readonly errors: readonly Finding[];
   readonly warnings: readonly Finding[];
   readonly waived: readonly { finding: Finding; waiver: PolicyWaiver }[];
-  /** Waivers that matched nothing: stale exceptions hide the next real problem, so they fail too. */
-  readonly unusedWaivers: readonly PolicyWaiver[];
+  /** Waivers that matched nothing, with why: stale exceptions hide the next real problem, so they fail too. */
+  readonly unusedWaivers: readonly (PolicyWaiver & { readonly why: string })[];
 }
 
 /** Raised during synth when a policy fails; nothing is written. */
@@ -34,8 +34,8 @@ export function formatWaived({ finding, waiver }: { finding: Finding; waiver: Po
   return `${finding.policy} ${where(finding)}: ${finding.problem}\n    waived by ${waiver.source}: ${JSON.stringify(waiver.reason)}`;
 }
 
-function formatUnused(waiver: PolicyWaiver): string {
-  return `${waiver.source}: waiver of ${waiver.policy} for ${JSON.stringify(waiver.resource)} matches no finding\n    fix: remove the waiver, or name the resource by its construct path as shown in reports (e.g. main-production/droplet/droplet)`;
+function formatUnused(waiver: PolicyWaiver & { readonly why: string }): string {
+  return `${waiver.source}: waiver of ${waiver.policy} for ${JSON.stringify(waiver.resource)} matches no finding: it ${waiver.why}\n    fix: remove the waiver, or name the one resource by its construct path as shown in reports (e.g. main-production/droplet/droplet)`;
 }
 
 function formatFailure(outcome: PolicyOutcome): string {

@@ -44,6 +44,10 @@ export interface PolicyContext {
   readonly trustedNetworks: readonly string[];
   /** Ports that must only be reachable from trusted networks. */
   readonly internalPorts: readonly number[];
+  /** SSH ports besides 22 (sshd `Port` lines written by hosts are found on their own). */
+  readonly sshPorts: readonly number[];
+  /** WireGuard listen ports (the mesh port; `ListenPort` lines written by hosts are found on their own). */
+  readonly wireguardPorts: readonly number[];
   /** `allow_ssh_from_anywhere = true`: world-open SSH is a warning instead of an error. */
   readonly allowSshFromAnywhere: boolean;
   /** Bucket names allowed to be public-read (the declared assets bucket). */
