@@ -80,7 +80,7 @@ function expectClean(outcome: unknown): void {
     const [head, ...lines] = outcome.message.split("\n");
     expect(head).toMatch(/^invalid configuration in terraform\.tfvars \(\d+ problems?\):$/);
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line).toMatch(/^ {2}terraform\.tfvars(:\d+)?: \S/);
+    for (const line of lines) expect(line).toMatch(/^ {2}terraform\.tfvars(:\d+(:\d+)?)?: \S/);
     expect(outcome.message).not.toMatch(/\n\s+at |\[object Object\]|undefined/);
     return;
   }

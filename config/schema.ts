@@ -2,13 +2,14 @@ import { z } from "zod";
 import { POLICY_IDS } from "../constructs/policy/catalog";
 import { cidrProblem, cidrsOverlap, isRfc1918, isWholeInternet, parseCidr } from "./cidr";
 import { DROPLET_REGIONS, SPACES_REGIONS, SUPPORTED_IMAGES } from "./digitalocean-catalog";
-import { sshPublicKeyProblem } from "./ssh-key";
+import { MAX_SSH_PUBLIC_KEY_LENGTH, sshPublicKeyProblem } from "./ssh-key";
+import { deployUserProblem } from "./system-accounts";
 import { checkTopology } from "./topology-checks";
 import { cloudflareSchema, HOST_NAME, hostSchema, meshSchema, TOPOLOGY_NESTED_KEYS } from "./topology-schema";
 
 const ENVIRONMENTS = ["dev", "staging", "production"] as const;
 
-const cidrBlock = z.string().superRefine((value, ctx) => {
+const cidrBlock = z.string().max(64, { error: "expected a CIDR block (at most 64 characters)" }).superRefine((value, ctx) => {
   const problem = cidrProblem(value);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
 });
@@ -23,7 +24,7 @@ const vpcCidr = cidrBlock.superRefine((value, ctx) => {
   }
 });
 
-const sshPublicKey = z.string().superRefine((value, ctx) => {
+const sshPublicKey = z.string().max(MAX_SSH_PUBLIC_KEY_LENGTH, { error: `expected one OpenSSH public key line (at most ${MAX_SSH_PUBLIC_KEY_LENGTH} characters)` }).superRefine((value, ctx) => {
   const problem = sshPublicKeyProblem(value);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
 });
@@ -44,11 +45,13 @@ const PUBLIC_PORTS = [22, 80, 443];
 
 const policyWaiver = z.strictObject({
   policy: z.enum(POLICY_IDS, { error: `expected a policy id: ${POLICY_IDS.join(", ")}` }),
-  resource: z.string().regex(/^[A-Za-z0-9_.\/-]+$/, {
+  resource: z.string().max(200, { error: "expected a construct path or Terraform address of at most 200 characters" }).regex(/^[A-Za-z0-9_.\/-]+$/, {
     error: "expected a construct path (e.g. main-production/droplet/droplet) or a Terraform address, as shown in policy reports",
   }),
   reason: z
     .string()
+    .max(500, { error: "expected a reason of at most 500 characters" })
+    .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, { error: "expected plain text on one line (no control, format or line-separator characters)" })
     .refine((reason) => reason.trim().length >= 12, { error: "expected a written reason (at least 12 characters) saying why this resource may break the policy" }),
 });
 
@@ -90,6 +93,10 @@ export const tfvarsSchema = z
       .string()
       .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: "expected a Linux user name (lowercase, at most 32 characters)" })
       .refine((name) => name !== "root", { error: "must not be root: the deploy user is an unprivileged sudoer" })
+      .superRefine((name, ctx) => {
+        const problem = name === "root" ? undefined : deployUserProblem(name);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      })
       .default("deploy"),
     common_tags: z.record(tagPart, tagPart).default({}),
     allow_ssh_from_anywhere: z.boolean().default(false),
