@@ -59,6 +59,33 @@ export function scanHcl(source: string): ScannedSource {
   return scanner.result(complete);
 }
 
+/**
+ * For sources the scanner could not follow: where brackets, braces or parentheses first nest
+ * deeper than MAX_NESTING_DEPTH, counting outside quoted strings and comments. HashiCorp's parser
+ * recurses per level and overflows the stack long before a file is large.
+ */
+export function firstTooDeep(source: string): SourcePosition | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === "\n") {
+      line++;
+      lineStart = i + 1;
+    } else if (char === '"') {
+      for (i++; i < source.length && source[i] !== '"' && source[i] !== "\n"; i++) if (source[i] === "\\") i++;
+      if (source[i] === "\n") i--;
+    } else if (char === "#" || (char === "/" && source[i + 1] === "/")) {
+      while (i + 1 < source.length && source[i + 1] !== "\n") i++;
+    } else if (char === "[" || char === "{" || char === "(") {
+      depth++;
+      if (depth > MAX_NESTING_DEPTH) return { line, column: Array.from(source.slice(lineStart, i)).length + 1 };
+    } else if (char === "]" || char === "}" || char === ")") depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
 const pathKey = (path: KeyPath): string => JSON.stringify(path);
 
 class Scanner {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { Config } from "./config";
 import { ConfigError } from "./errors";
-import { MAX_NESTING_DEPTH, NestingTooDeep, scanHcl } from "./hcl-scan";
+import { firstTooDeep, MAX_NESTING_DEPTH, NestingTooDeep, scanHcl, type SourcePosition } from "./hcl-scan";
 import { parseTfvars } from "./parse-hcl";
 import { checkTfvars, type CheckedConfig } from "./validate";
 
@@ -57,16 +57,23 @@ export async function parseConfigSource(source: string, displayName: string): Pr
 export async function parseConfig(source: string, displayName: string): Promise<CheckedConfig> {
   const size = Buffer.byteLength(source, "utf8");
   if (size > MAX_CONFIG_BYTES) throw tooLarge(displayName, size);
-  try {
-    scanHcl(source);
-  } catch (error) {
-    if (!(error instanceof NestingTooDeep)) throw error;
+  const tooDeep = nestingTooDeep(source);
+  if (tooDeep !== undefined) {
     throw new ConfigError(displayName, [
-      { key: "", ...error.position, problem: `lists, maps, parentheses or templates nest deeper than ${MAX_NESTING_DEPTH} levels here; no setting needs more than 5` },
+      { key: "", ...tooDeep, problem: `lists, maps, parentheses or templates nest deeper than ${MAX_NESTING_DEPTH} levels here; no setting needs more than 5` },
     ]);
   }
   const raw = await parseTfvars(displayName, source);
   return checkTfvars(raw, source, displayName);
+}
+
+function nestingTooDeep(source: string): SourcePosition | undefined {
+  try {
+    return scanHcl(source).complete ? undefined : firstTooDeep(source);
+  } catch (error) {
+    if (error instanceof NestingTooDeep) return error.position;
+    throw error;
+  }
 }
 
 function tooLarge(displayName: string, size: number): ConfigError {

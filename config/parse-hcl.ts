@@ -14,9 +14,14 @@ export async function parseTfvars(displayName: string, source: string): Promise<
     return parsed as Record<string, unknown>;
   } catch (error) {
     if (error instanceof ConfigError) throw error;
+    if (error instanceof RangeError) {
+      throw new ConfigError(displayName, [{ key: "", problem: "is nested too deeply for the HCL parser; no setting needs more than a few levels of lists and maps" }]);
+    }
     throw new ConfigError(displayName, parserDiagnostics(displayName, String((error as Error).message ?? error)));
   }
 }
+
+const MAX_SYNTAX_ERRORS_SHOWN = 5;
 
 /** hcl2json reports `parse config: [file:3,1-7: Summary; Detail.]` (or `file:3,1-4,2:` across lines); keep line, column and text. */
 function parserDiagnostics(displayName: string, message: string): ConfigIssue[] {
@@ -34,5 +39,9 @@ function parserDiagnostics(displayName: string, message: string): ConfigIssue[] 
       problem: `HCL syntax error: ${text.replace(new RegExp(`${escaped}:`, "g"), "line ")}`,
     });
   }
-  return diagnostics.length > 0 ? diagnostics : [{ key: "", problem: `HCL syntax error: ${inner}` }];
+  if (diagnostics.length === 0) return [{ key: "", problem: `HCL syntax error: ${inner}` }];
+  // One broken quote makes every later line an error: the first few say where to look.
+  const shown = diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)).slice(0, MAX_SYNTAX_ERRORS_SHOWN);
+  const hidden = diagnostics.length - shown.length;
+  return hidden === 0 ? shown : [...shown, { key: "", problem: `HCL syntax error: ${hidden} more after these, most of them caused by the first; fix it and run again` }];
 }

@@ -21,7 +21,7 @@ const MAX_COMMENT_LENGTH = 100;
 export function sshPublicKeyProblem(line: string): string | undefined {
   if (/PRIVATE KEY/.test(line)) return "is a private key; give the public key (the .pub file)";
   if (line.length > MAX_SSH_PUBLIC_KEY_LENGTH) return `is longer than ${MAX_SSH_PUBLIC_KEY_LENGTH} characters; expected one OpenSSH public key line`;
-  const match = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?: (.*))?$/.exec(line.trim());
+  const match = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?: ([^\r\n]*))?$/.exec(line.trim());
   if (match === null) return "expected an OpenSSH public key line: `<type> <base64> [comment]`";
   const [, type, blob, comment] = match as unknown as [string, string, string, string | undefined];
   if (!(KEY_TYPES as readonly string[]).includes(type)) return `has key type ${type}; expected one of ${KEY_TYPES.join(", ")}`;

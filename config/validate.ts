@@ -27,16 +27,18 @@ export function validateTfvars(raw: Record<string, unknown>, source: string, dis
 
 export function checkTfvars(raw: Record<string, unknown>, source: string, displayName: string): CheckedConfig {
   const locator = SourceLocator.of(source);
-  const issues: ConfigIssue[] = [...duplicateIssues(source), ...secretIssues(raw, locator)];
+  const issues: ConfigIssue[] = secretIssues(raw, locator);
+  // A secret is removed before the schema runs: its value must never be echoed.
   const secretKeys = new Set(issues.map((issue) => topKey(issue.key)));
-  issues.push(...literalIssues(raw, locator).filter((issue) => !secretKeys.has(topKey(issue.key))));
-  const flagged = new Set(issues.map((issue) => topKey(issue.key)));
-  const withoutFlagged = Object.fromEntries(Object.entries(raw).filter(([key]) => !flagged.has(key)));
-  const result = tfvarsSchema.safeParse(withoutFlagged);
+  const withoutSecrets = Object.fromEntries(Object.entries(raw).filter(([key]) => !secretKeys.has(key)));
+  issues.push(...duplicateIssues(source), ...literalIssues(withoutSecrets, locator));
+  const reported = new Set(issues.map((issue) => issue.key));
+  const result = tfvarsSchema.safeParse(withoutSecrets);
   if (!result.success) {
-    // A refused value was removed before parsing: do not also call it "required but not set".
-    const unflagged = result.error.issues.filter((issue) => !flagged.has(String(issue.path[0] ?? "")));
-    issues.push(...unflagged.flatMap((issue) => schemaIssues(issue, withoutFlagged, locator, suggestionKeys)));
+    // A removed secret is not also "required but not set"; a value refused above is not refused twice.
+    const fresh = result.error.issues.filter((issue) => !secretKeys.has(String(issue.path[0] ?? "")));
+    const located = fresh.flatMap((issue) => schemaIssues(issue, withoutSecrets, locator, suggestionKeys));
+    issues.push(...located.filter((issue) => !reported.has(issue.key)));
   }
   if (issues.length > 0 || !result.success) {
     issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.key.localeCompare(b.key));
