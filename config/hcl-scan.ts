@@ -256,8 +256,8 @@ class Scanner {
     this.index++;
   }
 
-  /** A quoted template string; returns its text when it holds no `${ }` / `%{ }` sequence. */
-  private quoted(depth: number): string | undefined {
+  /** A quoted string; returns its text (unescaped when it holds no `${ }` / `%{ }` sequence, as written otherwise). */
+  private quoted(depth: number): string {
     const start = this.index;
     this.index++;
     let literal = true;
@@ -275,7 +275,7 @@ class Scanner {
       } else this.index++;
     }
     this.index++;
-    if (!literal) return undefined;
+    if (!literal) return this.source.slice(start + 1, this.index - 1);
     try {
       return JSON.parse(this.source.slice(start, this.index)) as string;
     } catch {

@@ -26,7 +26,7 @@ const RANGE_MEANINGS: Readonly<Record<string, string>> = {
   private: "a private address (RFC 1918)",
   reserved: "a reserved address (not routed on the internet)",
   uniqueLocal: "a unique local address (fc00::/7)",
-  ipv4Mapped: "an IPv4-mapped IPv6 address; give the IPv4 address as public_ipv4",
+  ipv4Mapped: "an IPv4-mapped IPv6 address (::ffff:0:0/96); give the IPv4 address as public_ipv4 instead",
   rfc6145: "an IPv4-translated IPv6 address (RFC 6145)",
   rfc6052: "a NAT64 address embedding IPv4 (64:ff9b::/96, RFC 6052)",
   "6to4": "a 6to4 address embedding IPv4 (2002::/16)",
@@ -52,7 +52,8 @@ export function publicAddressProblem(text: string, family: "ipv4" | "ipv6"): str
   if (documentationRange(address) !== undefined) return undefined;
   if (address.kind() === "ipv6" && !address.match(ipaddr.parseCIDR("2000::/3"))) {
     const range = address.range();
-    return `is ${RANGE_MEANINGS[range] ?? "not a global unicast address"}; a public IPv6 address lies in 2000::/3`;
+    const meaning = RANGE_MEANINGS[range];
+    return meaning === undefined ? "is not a global unicast address; a public IPv6 address lies in 2000::/3" : `is ${meaning}`;
   }
   const range = address.range();
   if (range !== "unicast") return `is ${RANGE_MEANINGS[range] ?? `in the ${range} range`}; expected the host's public ${family === "ipv4" ? "IPv4" : "IPv6"} address`;
