@@ -55,6 +55,12 @@ const policyWaiver = z.strictObject({
     .refine((reason) => reason.trim().length >= 12, { error: "expected a written reason (at least 12 characters) saying why this resource may break the policy" }),
 });
 
+/**
+ * Checks across settings run only once every setting passed its own checks: zod would otherwise
+ * run them on values it has already refused (an empty address, a malformed CIDR) and they throw.
+ */
+const everyValueValid = (payload: { readonly issues: readonly unknown[] }): boolean => payload.issues.length === 0;
+
 /** The tfvars file as written: seed 002's variables plus the extensions this product needs. */
 export const tfvarsSchema = z
   .strictObject({
@@ -161,7 +167,7 @@ export const tfvarsSchema = z
     if (tagCount > 20) {
       ctx.addIssue({ code: "custom", path: ["common_tags"], message: `has ${tagCount} tags; expected at most 20` });
     }
-  });
+  }, { when: everyValueValid });
 
 export type Tfvars = z.output<typeof tfvarsSchema>;
 
