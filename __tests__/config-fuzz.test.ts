@@ -13,6 +13,7 @@ import { PropsError } from "../constructs/validation";
 import { buildApp } from "../stacks/app";
 import { synthesizeAtomically } from "../stacks/synthesize";
 import { EXAMPLE_SOURCE } from "./helpers/synth";
+import { toTfvars, withPath } from "./helpers/tfvars-render";
 
 // Property-based fuzzing of the config loader: random mutations of the valid example must give
 // a valid Config or one clean ConfigError, never another exception or a stack trace. Fixed seed
@@ -89,28 +90,6 @@ const STRING_SETTINGS: readonly Setter[] = [
   { name: "tunnel service", set: (raw, text) => withPath(raw, ["cloudflare", "tunnel", "ingress", 0, "service"], text) },
   { name: "policy waiver", set: (raw, text) => ({ ...raw, policy_waivers: [{ policy: "CMP-002", resource: text, reason: text }] }) },
 ];
-
-/** A copy of raw with the value at path replaced (the parents exist in the example). */
-function withPath(raw: Raw, path: readonly (string | number)[], value: unknown): Raw {
-  const copy = structuredClone(raw);
-  let parent: Record<string | number, unknown> = copy;
-  for (const part of path.slice(0, -1)) parent = parent[part] as Record<string | number, unknown>;
-  parent[path[path.length - 1] as string | number] = value;
-  return copy;
-}
-
-/** Renders a value as HCL: strings with JSON escapes (HCL's are a superset), objects with quoted keys. */
-function toHcl(value: unknown): string {
-  if (value === null || value === undefined) return "null";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return `[${value.map(toHcl).join(", ")}]`;
-  return `{\n${Object.entries(value as Raw).map(([key, item]) => `  ${JSON.stringify(key)} = ${toHcl(item)}`).join("\n")}\n}`;
-}
-
-function toTfvars(raw: Raw): string {
-  return `${Object.entries(raw).map(([key, value]) => `${key} = ${toHcl(value)}`).join("\n")}\n`;
-}
 
 /** Passes for a Config or a clean ConfigError; rethrows anything else (fast-check then shrinks it). */
 function expectClean(outcome: unknown): void {

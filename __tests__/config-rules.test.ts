@@ -3,11 +3,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
+import { MAX_STRING_LENGTH } from "../config/literal-checks";
 import { loadConfigFile, MAX_CONFIG_BYTES, parseConfig, parseConfigSource } from "../config/load";
+import { parseTfvars } from "../config/parse-hcl";
 import { publicAddressProblem } from "../config/public-address";
 import { sshPublicKeyProblem } from "../config/ssh-key";
 import { SYSTEM_ACCOUNTS } from "../config/system-accounts";
 import { EXAMPLE_SOURCE, withSetting } from "./helpers/synth";
+import { toTfvars, withPath } from "./helpers/tfvars-render";
 
 async function problems(source: string): Promise<string[]> {
   const error = await parseConfigSource(source, "terraform.tfvars").catch((caught: unknown) => caught);
@@ -199,5 +202,27 @@ describe("limits", () => {
   it("refuses a string longer than any setting takes", async () => {
     const lines = await problems(EXAMPLE_SOURCE.replace('"Business services: Mailcow, Nextcloud, Ghost, Authelia (OVH VPS-3)"', JSON.stringify("r".repeat(5000))));
     expect(lines).toEqual(["  terraform.tfvars:46:28: hosts.core-prod.role: is 5000 characters long; no setting takes more than 4096"]);
+  });
+});
+
+describe("every string setting has a maximum length of its own", () => {
+  const LONG = "a".repeat(MAX_STRING_LENGTH - 1);
+  const STRING_PATHS: readonly (readonly (string | number)[])[] = [
+    ["project_name"], ["environment"], ["region"], ["vpc_cidr"], ["droplet_size"], ["droplet_image"], ["ssh_public_key"], ["ssh_key_name"],
+    ["allowed_ssh_ips", 0], ["do_project_id"], ["domain_name"], ["spaces_region"], ["deploy_user"], ["common_tags", "team"], ["state_backend"],
+    ["policy_waivers", 0, "resource"], ["policy_waivers", 0, "reason"],
+    ["hosts", "core-prod", "role"], ["hosts", "core-prod", "os"], ["hosts", "core-prod", "public_ipv4"], ["hosts", "core-prod", "public_ipv6"],
+    ["hosts", "core-prod", "ufw_allow", 0, "comment"], ["hosts", "core-prod", "ufw_allow", 0, "from"], ["hosts", "core-prod", "mesh_address"],
+    ["hosts", "core-prod", "wireguard_public_key"], ["mesh", "cidr"], ["cloudflare", "account_id"], ["cloudflare", "zones", "example.org", "id"],
+    ["cloudflare", "records", 0, "name"], ["cloudflare", "records", 0, "host"], ["cloudflare", "records", 4, "cname"],
+    ["cloudflare", "tunnel", "host"], ["cloudflare", "tunnel", "ingress", 0, "hostname"], ["cloudflare", "tunnel", "ingress", 0, "service"],
+  ];
+
+  it.each(STRING_PATHS.map((path) => [path.join("."), path] as const))("%s refuses a string just under the file-wide limit", async (_name, path) => {
+    const example = { ...(await parseTfvars("terraform.tfvars", EXAMPLE_SOURCE)), policy_waivers: [{ policy: "CMP-002", resource: "a/b", reason: "a written reason" }] };
+    const last = path[path.length - 1];
+    const raw = withPath(example, path, last === "from" ? [LONG] : LONG);
+    const error = await parseConfigSource(toTfvars(raw), "terraform.tfvars").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
   });
 });

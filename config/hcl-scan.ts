@@ -115,6 +115,7 @@ class Scanner {
   /** The top level: `name = value` attributes (and blocks, which tfvars refuse later). */
   body(): void {
     const seen = new Map<string, number>();
+    if (this.peek() === "\ufeff") this.index++;
     for (;;) {
       this.skipTrivia(true);
       if (this.index >= this.source.length) return;

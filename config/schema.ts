@@ -72,6 +72,7 @@ export const tfvarsSchema = z
     vpc_cidr: vpcCidr.default("10.0.0.0/16"),
     droplet_size: z
       .string()
+      .max(64, { error: "expected a DigitalOcean size slug such as s-2vcpu-4gb" })
       .regex(/^[a-z0-9]+(-[a-z0-9]+)+$/, { error: "expected a DigitalOcean size slug such as s-2vcpu-4gb" })
       .default("s-2vcpu-4gb"),
     droplet_image: z
