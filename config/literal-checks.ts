@@ -29,11 +29,12 @@ export function literalIssues(raw: Record<string, unknown>, locator: SourceLocat
   const issues: ConfigIssue[] = [];
   for (const [top, value] of Object.entries(raw)) {
     for (const found of strings(value, [top])) {
-      const where = found.isKey ? locator.key(found.path) : locator.value(found.path);
-      const at = { key: joinPath(found.path), ...where };
-      if (found.text.length > MAX_STRING_LENGTH) {
+      const tooLong = found.text.length > MAX_STRING_LENGTH;
+      if (!tooLong && !/[$%]\{/.test(found.text)) continue;
+      const at = { key: joinPath(found.path), ...(found.isKey ? locator.key(found.path) : locator.value(found.path)) };
+      if (tooLong) {
         issues.push({ ...at, problem: `is ${found.text.length} characters long; no setting takes more than ${MAX_STRING_LENGTH}` });
-      } else if (/[$%]\{/.test(found.text)) {
+      } else {
         const sequence = /\$\{/.test(found.text) ? "${" : "%{";
         issues.push({
           ...at,

@@ -1,4 +1,4 @@
-import { type KeyPath, NestingTooDeep, scanHcl, type ScannedSource, type SourcePosition } from "./hcl-scan";
+import { type DuplicateKey, type KeyPath, NestingTooDeep, scanHcl, type ScannedSource, type SourcePosition } from "./hcl-scan";
 
 /**
  * Where a key path sits in the tfvars source, as line and column: the value for problems with a
@@ -16,6 +16,11 @@ export class SourceLocator {
       if (error instanceof NestingTooDeep) return new SourceLocator(undefined);
       throw error;
     }
+  }
+
+  /** Keys set twice in one map; only from a source the scanner followed to its end. */
+  get duplicates(): readonly DuplicateKey[] {
+    return this.scanned?.complete === true ? this.scanned.duplicates : [];
   }
 
   value(path: KeyPath): SourcePosition | undefined {

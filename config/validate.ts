@@ -1,7 +1,6 @@
 import type { CloudflareConfig, Config, HostConfig } from "./config";
 import { documentationNotes } from "./documentation-notes";
 import { ConfigError, type ConfigIssue } from "./errors";
-import { scanHcl } from "./hcl-scan";
 import { schemaIssues } from "./issue-messages";
 import { literalIssues } from "./literal-checks";
 import { SourceLocator } from "./locate";
@@ -31,7 +30,7 @@ export function checkTfvars(raw: Record<string, unknown>, source: string, displa
   // A secret is removed before the schema runs: its value must never be echoed.
   const secretKeys = new Set(issues.map((issue) => topKey(issue.key)));
   const withoutSecrets = Object.fromEntries(Object.entries(raw).filter(([key]) => !secretKeys.has(key)));
-  issues.push(...duplicateIssues(source), ...literalIssues(withoutSecrets, locator));
+  issues.push(...duplicateIssues(locator), ...literalIssues(withoutSecrets, locator));
   const reported = new Set(issues.map((issue) => issue.key));
   const result = tfvarsSchema.safeParse(withoutSecrets);
   if (!result.success) {
@@ -54,15 +53,8 @@ function suggestionKeys(path: readonly (string | number)[]): readonly string[] {
 }
 
 /** HashiCorp's parser keeps the last of two equal keys in an object: a second, unreviewed block would win. */
-function duplicateIssues(source: string): ConfigIssue[] {
-  let scanned;
-  try {
-    scanned = scanHcl(source);
-  } catch {
-    return [];
-  }
-  if (!scanned.complete) return [];
-  return scanned.duplicates.map((duplicate) => ({
+function duplicateIssues(locator: SourceLocator): ConfigIssue[] {
+  return locator.duplicates.map((duplicate) => ({
     key: joinPath(duplicate.path),
     ...duplicate.second,
     problem: `is set twice, at line ${duplicate.first.line} and line ${duplicate.second.line}; Terraform would silently keep the second one. Keep one`,
