@@ -226,3 +226,30 @@ describe("every string setting has a maximum length of its own", () => {
     expect(error).toBeInstanceOf(ConfigError);
   });
 });
+
+describe("no stack trace for values refused by their own checks", () => {
+  it.each([
+    ["an empty mesh address", (s: string) => s.replace('mesh_address         = "10.8.0.1"', 'mesh_address         = ""')],
+    ["an empty public address", (s: string) => s.replace('"198.51.100.20"', '""')],
+    ["a malformed mesh range", (s: string) => s.replace('cidr      = "10.8.0.0/24"', 'cidr      = "10.8.0/x"')],
+    ["an empty SSH source", (s: string) => withSetting(s, "allowed_ssh_ips", '["", "::/0", "0.0.0.0/0"]')],
+    ["a malformed VPC range", (s: string) => withSetting(s, "vpc_cidr", '"10.0.0.0"')],
+    ["a host name that is not one", (s: string) => s.replace("  ai-lab = {", '  "" = {')],
+  ])("%s ends in a ConfigError naming the file, line and column", async (_what, edit) => {
+    const lines = await problems(edit(EXAMPLE_SOURCE));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^ {2}terraform\.tfvars:\d+:\d+: \S/);
+  });
+});
+
+describe("loadConfigFile", () => {
+  it("returns the notes for the review beside the config", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "config-notes-"));
+    writeFileSync(path.join(dir, "terraform.tfvars"), EXAMPLE_SOURCE);
+    const loaded = await loadConfigFile(path.join(dir, "terraform.tfvars"), dir);
+    expect(loaded.file).toBe("terraform.tfvars");
+    expect(loaded.config.projectName).toBe("izzzi");
+    expect(loaded.notes).toHaveLength(5);
+    for (const note of loaded.notes) expect(note).toMatch(/^terraform\.tfvars:\d+:\d+: \S+ = \S+ is a documentation address \(RFC (5737|3849)\): /);
+  });
+});

@@ -4,16 +4,21 @@
  * system account that services own (or fail on a group of the same name).
  *
  * Sources:
- * - Debian 12 (bookworm): base-passwd 3.6.1's /usr/share/base-passwd/passwd.master and
- *   group.master (every Debian system starts from these), read on a Debian 12 system;
- *   accounts added by packages of a Debian 12 server/cloud image (systemd's sysusers.d:
+ * - Debian 12 (bookworm): base-passwd's /usr/share/base-passwd/passwd.master and group.master
+ *   (every Debian system starts from these; read on a Debian 12 system: root daemon bin sys sync
+ *   games man lp mail news uucp proxy www-data backup list irc _apt nobody; gnats is no longer in
+ *   it), plus accounts packages of server and cloud images create (systemd's sysusers.d:
  *   systemd-network, systemd-timesync, systemd-resolve; dbus: messagebus; polkitd; openssh-server:
- *   sshd; chrony: _chrony; tcpdump; uuidd; dnsmasq; avahi), and the cloud images' default login
- *   users (debian, admin).
- * - Ubuntu 24.04 (noble) cloud image /etc/passwd: the base-passwd list plus gnats (kept by
- *   Ubuntu), systemd-*, dhcpcd, messagebus, syslog, pollinate, polkitd, uuidd, tcpdump, tss,
- *   landscape, fwupd-refresh, usbmux, sshd, lxd, dnsmasq, and its default login user ubuntu.
- * - Accounts the hosts' own software creates: docker (group), crowdsec, cloudflared, postgres.
+ *   sshd; chrony: _chrony; tcpdump; uuidd; dnsmasq; avahi) and the cloud images' default login
+ *   users (debian; admin on some clouds).
+ * - Ubuntu 24.04 (noble) server/cloud image /etc/passwd, from the packages that create them:
+ *   the base-passwd accounts (Ubuntu still ships gnats), systemd-*, dhcpcd, messagebus, syslog
+ *   (rsyslog), pollinate, polkitd, uuidd, tcpdump, tss (tpm-udev), landscape (landscape-common),
+ *   fwupd-refresh, usbmux, sshd, lxd, dnsmasq, and the default login user ubuntu.
+ * - Accounts the hosts' own software creates or may create: docker (group), crowdsec,
+ *   cloudflared, postgres, redis.
+ * Refusing a name that happens not to exist on one image costs nothing; accepting one that
+ * exists hands sudo to a service account.
  */
 export const SYSTEM_ACCOUNTS: readonly string[] = [
   // base-passwd (Debian 12 and Ubuntu 24.04)
