@@ -23,7 +23,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   hostname: '"app.example.org"',
   service: '"http://localhost:8080"',
   account_id: '"699d98642c564d2e855e9661899b7252" (32 hex digits, from the Cloudflare dashboard)',
-  policy: '"ssh-restricted"',
+  policy: '"CMP-002" (a policy id from the policy report)',
   resource: '"main-production/droplet/droplet" (as the policy report names it)',
   reason: '"Legacy monitoring agent needs this until it is replaced"',
 };
