@@ -61,7 +61,7 @@ const policyWaiver = z.strictObject({
  */
 const everyValueValid = (payload: { readonly issues: readonly unknown[] }): boolean => payload.issues.length === 0;
 
-/** The tfvars file as written: seed 002's variables plus the extensions this product needs. */
+/** The tfvars file as written: the DigitalOcean environment's variables plus the hosts, mesh and edge settings. */
 export const tfvarsSchema = z
   .strictObject({
     project_name: z.string().regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, {

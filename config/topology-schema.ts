@@ -5,7 +5,7 @@ import { cidrProblem, parseCidr } from "./cidr";
 import { publicAddressProblem } from "./public-address";
 
 /**
- * The tfvars shape of issue 5's settings: `hosts` (OVH servers and the droplet), `mesh`
+ * The tfvars shape of the topology settings: `hosts` (OVH servers and the droplet), `mesh`
  * (WireGuard between them) and `cloudflare` (the edge). Checks that need more than one value
  * live in topology-checks.ts.
  */
