@@ -166,11 +166,11 @@ class Scanner {
 
   private operand(path: KeyPath | undefined, depth: number): void {
     this.skipTrivia(false);
+    if (path !== undefined) this.values.set(pathKey(path), this.index);
     while (this.peek() === "-" || this.peek() === "!") {
       this.index++;
       this.skipTrivia(false);
     }
-    if (path !== undefined) this.values.set(pathKey(path), this.index);
     const char = this.peek();
     if (char === '"') this.quoted(depth);
     else if (this.source.startsWith("<<", this.index)) this.heredoc();

@@ -8,7 +8,6 @@ import { NESTED_KEYS, TFVARS_KEYS, tfvarsSchema, type Tfvars } from "./schema";
 import { isSecretKey, looksLikeSecretValue } from "./secrets";
 import { joinPath } from "./show-value";
 
-
 /** A valid configuration and what the review should say about it. */
 export interface CheckedConfig {
   readonly config: Config;
