@@ -2,7 +2,7 @@ import type { App } from "cdktf";
 import { parseArgs } from "node:util";
 import * as path from "node:path";
 import { ConfigError } from "./config/errors";
-import { CONFIG_ENV_VAR, DEFAULT_CONFIG_FILES, loadConfigFile, resolveConfigFile, type LoadedConfig } from "./config/load";
+import { CONFIG_ENV_VAR, DEFAULT_CONFIG_FILES, loadConfigFile, resolveConfigFile } from "./config/load";
 import { closestMatch } from "./config/suggest";
 import { PolicyError } from "./constructs/policy/report";
 import { PropsError } from "./constructs/validation";
@@ -145,8 +145,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (path.basename(file) === "terraform.tfvars.example" && commandLine.config === undefined && !process.env[CONFIG_ENV_VAR]) {
     console.log("note: no terraform.tfvars here, so this synthesizes the shipped example terraform.tfvars.example (copy it to terraform.tfvars and edit it)");
   }
-  const loaded: LoadedConfig & { readonly notes?: readonly string[] } = await loadConfigFile(file, cwd);
-  for (const note of loaded.notes ?? []) console.log(`note: ${note}`);
+  const loaded = await loadConfigFile(file, cwd);
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   // `cdktf synth --hcl` sets SYNTH_HCL_OUTPUT: HCL then replaces the JSON in the stack directories.
   const hclInStackDirs = process.env.SYNTH_HCL_OUTPUT === "true";
@@ -155,7 +154,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const report = withHcl ? await synthesizeWithReviewHcl(outdir, build, commandLine.synthesis) : synthesizeAtomically(outdir, build, commandLine.synthesis);
   console.log(`synthesized ${report.stackNames.join(", ")} from ${loaded.file} into ${outdir}`);
   for (const removed of report.removedStacks) console.log(`removed ${path.join(outdir, removed)}: that stack is no longer synthesized`);
-  if (!commandLine.quiet) console.log(`\n${report.summary}`);
+  if (commandLine.quiet) return;
+  for (const note of loaded.notes) console.log(`note: ${note}`);
+  console.log(`\n${report.summary}`);
 }
 
 class UsageError extends Error {}

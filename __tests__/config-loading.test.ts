@@ -13,7 +13,7 @@ const MINIMAL = [
 ].join("\n");
 
 describe("the example config", () => {
-  it("parses into the typed Config with seed 002's values", async () => {
+  it("parses into the typed Config with the application environment's values", async () => {
     const config = await exampleConfig();
     expect(config).toMatchObject({
       projectName: "izzzi",

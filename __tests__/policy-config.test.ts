@@ -82,7 +82,10 @@ describe("guard rails on the real app", () => {
   });
 
   it("refuse SSH from the world spelled as two halves, on the cloud firewall and every host's UFW", async () => {
-    const run = synthConfig(await configFrom(set("allowed_ssh_ips", '["0.0.0.0/1", "128.0.0.0/1"]')));
+    // The config refuses these sources first (bad-input corpus, ssh-world-in-halves); the policies
+    // judge what was synthesized, so they must catch the same thing when a config check is bypassed.
+    await expect(configFrom(set("allowed_ssh_ips", '["0.0.0.0/1", "128.0.0.0/1"]'))).rejects.toThrow(/together reach 3,702,258,688 public IPv4 addresses/);
+    const run = synthConfig({ ...(await exampleConfig()), allowedSshIps: ["0.0.0.0/1", "128.0.0.0/1"] });
     expect(run.written).toBe(false);
     const half = (rule: string) => `${rule} from 0.0.0.0/1 to any port 22 comment 'SSH from allowed_ssh_ips'\`, `;
     const other = (where: string) => `${where}: \`ufw allow proto tcp from 128.0.0.0/1 to any port 22 comment 'SSH from allowed_ssh_ips'\``;

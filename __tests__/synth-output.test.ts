@@ -78,7 +78,7 @@ describe("npm run synth", () => {
     writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(EXAMPLE_SOURCE, "environment", '"prod"'));
     const result = runApp(dir);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('terraform.tfvars:10: environment = "prod": expected one of "dev", "staging", "production"');
+    expect(result.stderr).toContain('terraform.tfvars:10:15: environment = "prod": expected one of "dev", "staging", "production"');
     expect(result.stderr).toContain("nothing was written.");
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(path.join(dir, "cdktf.out"))).toBe(false);

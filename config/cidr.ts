@@ -10,7 +10,11 @@ export interface Cidr {
 
 /** Why a string is not a canonical CIDR block, or undefined when it is one. */
 export function cidrProblem(text: string): string | undefined {
-  if (!text.includes("/")) return "is missing its prefix length (write 203.0.113.7/32 for a single address)";
+  if (!text.includes("/")) {
+    if (ipaddr.IPv4.isValidFourPartDecimal(text)) return `is missing its prefix length; for this single address write ${text}/32`;
+    if (ipaddr.IPv6.isValid(text) && !text.includes("%")) return `is missing its prefix length; for this single address write ${ipaddr.IPv6.parse(text).toString()}/128`;
+    return "is missing its prefix length (write 203.0.113.7/32 for a single address)";
+  }
   if (!ipaddr.isValidCIDR(text)) return "is not a valid IPv4 or IPv6 CIDR block";
   const [address] = ipaddr.parseCIDR(text);
   if (address.kind() === "ipv4" && !ipaddr.IPv4.isValidCIDRFourPartDecimal(text)) {

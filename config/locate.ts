@@ -1,38 +1,42 @@
+import { type DuplicateKey, type KeyPath, NestingTooDeep, scanHcl, type ScannedSource, type SourcePosition } from "./hcl-scan";
+
 /**
- * Finds the line of a key in a tfvars source. HashiCorp's parser (through hcl2json) returns
- * values without positions, so for validation errors we look the key up in the text: the
- * top-level `key =` line, then the first following line that names the nested key.
+ * Where a key path sits in the tfvars source, as line and column: the value for problems with a
+ * value, the key for problems with the key itself (unknown setting, duplicate, invalid name).
+ * A value that is missing (a required key not set) is located at the nearest enclosing key.
  */
-export function lineOfKey(source: string, path: readonly (string | number)[]): number | undefined {
-  if (path.length === 0) return undefined;
-  const lines = source.split("\n");
-  const top = String(path[0]);
-  if (top.trim() === "") return undefined;
-  const topPattern = new RegExp(`^\\s*${escapeRegExp(top)}\\s*[={]`); // `key = value`, or a block `key {`
-  const topIndex = lines.findIndex((line) => topPattern.test(stripComment(line)));
-  if (topIndex < 0) return undefined;
-  let index = topIndex;
-  for (const part of path.slice(1)) {
-    if (typeof part === "number") {
-      // A list of objects written one item per line (`{ name = ... },`): the part-th such line.
-      const items = lines.map((line, i) => ({ line: stripComment(line).trim(), i })).filter(({ line, i }) => i > index && line.startsWith("{"));
-      const item = items[part];
-      if (item === undefined) break;
-      index = item.i;
-      continue;
+export class SourceLocator {
+  private constructor(private readonly scanned: ScannedSource | undefined) {}
+
+  /** Scans the source; a source the scanner cannot follow yields a locator that finds nothing. */
+  static of(source: string): SourceLocator {
+    try {
+      return new SourceLocator(scanHcl(source));
+    } catch (error) {
+      if (error instanceof NestingTooDeep) return new SourceLocator(undefined);
+      throw error;
     }
-    const pattern = new RegExp(`(^|[\\s{,])"?${escapeRegExp(part)}"?\\s*[=:]`);
-    const found = lines.findIndex((line, i) => i >= index && pattern.test(stripComment(line)));
-    if (found < 0) break;
-    index = found;
   }
-  return index + 1;
-}
 
-function stripComment(line: string): string {
-  return line.replace(/(^|\s)(#|\/\/).*$/, "");
-}
+  /** Keys set twice in one map; only from a source the scanner followed to its end. */
+  get duplicates(): readonly DuplicateKey[] {
+    return this.scanned?.complete === true ? this.scanned.duplicates : [];
+  }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  value(path: KeyPath): SourcePosition | undefined {
+    return this.scanned?.valueAt(path) ?? this.enclosing(path);
+  }
+
+  key(path: KeyPath): SourcePosition | undefined {
+    return this.scanned?.keyAt(path) ?? this.value(path);
+  }
+
+  /** The key of the nearest enclosing setting that is written, for a path that is not. */
+  private enclosing(path: KeyPath): SourcePosition | undefined {
+    for (let length = path.length - 1; length >= 1; length--) {
+      const found = this.scanned?.keyAt(path.slice(0, length)) ?? this.scanned?.valueAt(path.slice(0, length));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
 }

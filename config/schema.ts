@@ -1,14 +1,16 @@
 import { z } from "zod";
+import { worldExposureProblem } from "./address-space";
 import { POLICY_IDS } from "../constructs/policy/catalog";
 import { cidrProblem, cidrsOverlap, isRfc1918, isWholeInternet, parseCidr } from "./cidr";
 import { DROPLET_REGIONS, SPACES_REGIONS, SUPPORTED_IMAGES } from "./digitalocean-catalog";
-import { sshPublicKeyProblem } from "./ssh-key";
+import { MAX_SSH_PUBLIC_KEY_LENGTH, sshPublicKeyProblem } from "./ssh-key";
+import { deployUserProblem } from "./system-accounts";
 import { checkTopology } from "./topology-checks";
 import { cloudflareSchema, HOST_NAME, hostSchema, meshSchema, TOPOLOGY_NESTED_KEYS } from "./topology-schema";
 
 const ENVIRONMENTS = ["dev", "staging", "production"] as const;
 
-const cidrBlock = z.string().superRefine((value, ctx) => {
+const cidrBlock = z.string().max(64, { error: "expected a CIDR block (at most 64 characters)" }).superRefine((value, ctx) => {
   const problem = cidrProblem(value);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
 });
@@ -23,7 +25,7 @@ const vpcCidr = cidrBlock.superRefine((value, ctx) => {
   }
 });
 
-const sshPublicKey = z.string().superRefine((value, ctx) => {
+const sshPublicKey = z.string().max(MAX_SSH_PUBLIC_KEY_LENGTH, { error: `expected one OpenSSH public key line (at most ${MAX_SSH_PUBLIC_KEY_LENGTH} characters)` }).superRefine((value, ctx) => {
   const problem = sshPublicKeyProblem(value);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
 });
@@ -44,15 +46,23 @@ const PUBLIC_PORTS = [22, 80, 443];
 
 const policyWaiver = z.strictObject({
   policy: z.enum(POLICY_IDS, { error: `expected a policy id: ${POLICY_IDS.join(", ")}` }),
-  resource: z.string().regex(/^[A-Za-z0-9_.\/-]+$/, {
+  resource: z.string().max(200, { error: "expected a construct path or Terraform address of at most 200 characters" }).regex(/^[A-Za-z0-9_.\/-]+$/, {
     error: "expected a construct path (e.g. main-production/droplet/droplet) or a Terraform address, as shown in policy reports",
   }),
   reason: z
     .string()
+    .max(500, { error: "expected a reason of at most 500 characters" })
+    .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, { error: "expected plain text on one line (no control, format or line-separator characters)" })
     .refine((reason) => reason.trim().length >= 12, { error: "expected a written reason (at least 12 characters) saying why this resource may break the policy" }),
 });
 
-/** The tfvars file as written: seed 002's variables plus the extensions this product needs. */
+/**
+ * Checks across settings run only once every setting passed its own checks: zod would otherwise
+ * run them on values it has already refused (an empty address, a malformed CIDR) and they throw.
+ */
+const everyValueValid = (payload: { readonly issues: readonly unknown[] }): boolean => payload.issues.length === 0;
+
+/** The tfvars file as written: the DigitalOcean environment's variables plus the hosts, mesh and edge settings. */
 export const tfvarsSchema = z
   .strictObject({
     project_name: z.string().regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, {
@@ -63,6 +73,7 @@ export const tfvarsSchema = z
     vpc_cidr: vpcCidr.default("10.0.0.0/16"),
     droplet_size: z
       .string()
+      .max(64, { error: "expected a DigitalOcean size slug such as s-2vcpu-4gb" })
       .regex(/^[a-z0-9]+(-[a-z0-9]+)+$/, { error: "expected a DigitalOcean size slug such as s-2vcpu-4gb" })
       .default("s-2vcpu-4gb"),
     droplet_image: z
@@ -90,6 +101,10 @@ export const tfvarsSchema = z
       .string()
       .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: "expected a Linux user name (lowercase, at most 32 characters)" })
       .refine((name) => name !== "root", { error: "must not be root: the deploy user is an unprivileged sudoer" })
+      .superRefine((name, ctx) => {
+        const problem = name === "root" ? undefined : deployUserProblem(name);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      })
       .default("deploy"),
     common_tags: z.record(tagPart, tagPart).default({}),
     allow_ssh_from_anywhere: z.boolean().default(false),
@@ -141,6 +156,17 @@ export const tfvarsSchema = z
         });
       }
     });
+    const singlyWorld = raw.allowed_ssh_ips.some((block) => cidrProblem(block) === undefined && isWholeInternet(block));
+    if (!raw.allow_ssh_from_anywhere && !singlyWorld && raw.allowed_ssh_ips.every((block) => cidrProblem(block) === undefined)) {
+      const together = worldExposureProblem(raw.allowed_ssh_ips, [raw.vpc_cidr, ...(raw.mesh === undefined ? [] : [raw.mesh.cidr])]);
+      if (together !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["allowed_ssh_ips"],
+          message: `${together}; list only the addresses that need SSH (e.g. an office or VPN /32), or set allow_ssh_from_anywhere = true to accept the risk (every synth then warns)`,
+        });
+      }
+    }
     const ports = new Set<number>();
     raw.internal_ports.forEach((port, index) => {
       if (ports.has(port)) ctx.addIssue({ code: "custom", path: ["internal_ports", index], message: "is listed twice" });
@@ -154,7 +180,7 @@ export const tfvarsSchema = z
     if (tagCount > 20) {
       ctx.addIssue({ code: "custom", path: ["common_tags"], message: `has ${tagCount} tags; expected at most 20` });
     }
-  });
+  }, { when: everyValueValid });
 
 export type Tfvars = z.output<typeof tfvarsSchema>;
 

@@ -1,5 +1,18 @@
-/** The candidate closest to a misspelled name (edit distance <= 3), if any. */
+/**
+ * The candidate closest to a misspelled name (edit distance <= 3), if any; else the one candidate
+ * the name abbreviates ("prod" for "production").
+ */
 export function closestMatch(name: string, candidates: readonly string[]): string | undefined {
+  return closestByEdits(name, candidates) ?? onlyExtension(name.toLowerCase(), candidates);
+}
+
+function onlyExtension(name: string, candidates: readonly string[]): string | undefined {
+  if (name.length < 3) return undefined;
+  const extended = candidates.filter((candidate) => candidate.startsWith(name));
+  return extended.length === 1 ? extended[0] : undefined;
+}
+
+function closestByEdits(name: string, candidates: readonly string[]): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const distance = editDistance(name.toLowerCase(), candidate);

@@ -12,8 +12,8 @@ export const RESERVED_RANGES: readonly { readonly cidr: string; readonly owner: 
   { cidr: "172.20.0.0/14", owner: "Docker's default address pools (172.17-31.x.x/16)" },
   { cidr: "172.24.0.0/13", owner: "Docker's default address pools (172.17-31.x.x/16)" },
   { cidr: "192.168.0.0/16", owner: "Docker's default address pools (192.168.x.0/20)" },
-  { cidr: "10.42.0.0/16", owner: "K3s pod network (cluster-cidr, seed 003)" },
-  { cidr: "10.43.0.0/16", owner: "K3s service network (service-cidr, seed 003)" },
+  { cidr: "10.42.0.0/16", owner: "K3s pod network (its default cluster-cidr)" },
+  { cidr: "10.43.0.0/16", owner: "K3s service network (its default service-cidr)" },
 ];
 
 export interface TopologyInput {

@@ -3,24 +3,25 @@ import { WIREGUARD_KEY_FORMAT } from "../cloud-init/wireguard";
 import { HOST_NAME } from "../constructs/naming";
 import { cidrProblem, parseCidr } from "./cidr";
 import { accessSchema } from "./cloudflare-access";
+import { publicAddressProblem } from "./public-address";
 import { TUNNEL_SERVICE_FORMAT, tunnelServiceProblem } from "./tunnel-service";
 
 /**
- * The tfvars shape of issue 5's settings: `hosts` (OVH servers and the droplet), `mesh`
+ * The tfvars shape of the topology settings: `hosts` (OVH servers and the droplet), `mesh`
  * (WireGuard between them) and `cloudflare` (the edge). Checks that need more than one value
  * live in topology-checks.ts.
  */
 
 export { HOST_NAME };
 
-const cidrBlock = z.string().superRefine((value, ctx) => {
+const cidrBlock = z.string().max(64, { error: "expected a CIDR block (at most 64 characters)" }).superRefine((value, ctx) => {
   const problem = cidrProblem(value);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
 });
 
 function address(family: "ipv4" | "ipv6") {
   const example = family === "ipv4" ? "198.51.100.20" : "2001:db8::20";
-  return z.string().superRefine((value, ctx) => {
+  return z.string().max(64, { error: `expected one address, e.g. ${example}` }).superRefine((value, ctx) => {
     const bits = family === "ipv4" ? 32 : 128;
     if (value.includes("/") || cidrProblem(`${value}/${bits}`) !== undefined || parseCidr(`${value}/${bits}`).family !== family) {
       ctx.addIssue({ code: "custom", message: `expected one ${family === "ipv4" ? "IPv4" : "IPv6"} address without a prefix, e.g. ${example}` });
@@ -30,6 +31,17 @@ function address(family: "ipv4" | "ipv6") {
 
 export const ipv4Address = address("ipv4");
 export const ipv6Address = address("ipv6");
+
+/** A host's public address: global unicast (documentation ranges allowed, with a note), in its one canonical spelling. */
+function publicAddress(family: "ipv4" | "ipv6") {
+  return z.string().max(64, { error: `expected one ${family === "ipv4" ? "IPv4" : "IPv6"} address` }).superRefine((value, ctx) => {
+    const problem = publicAddressProblem(value, family);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
+
+export const publicIpv4Address = publicAddress("ipv4");
+export const publicIpv6Address = publicAddress("ipv6");
 
 const port = z
   .number({ error: "expected a port number" })
@@ -49,11 +61,15 @@ export const hostSchema = z.strictObject({
   provider: z.enum(["ovh", "digitalocean"], {
     error: 'expected "ovh" (an existing server, bootstrapped from rendered user data) or "digitalocean" (the main stack\'s droplet)',
   }),
-  role: z.string().min(1, { error: "expected a short description of what the host runs" }).max(200, { error: "expected at most 200 characters" }),
+  role: z
+    .string()
+    .min(1, { error: "expected a short description of what the host runs" })
+    .max(200, { error: "expected at most 200 characters" })
+    .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}"\\]*$/u, { error: "expected plain text on one line (no quotes, backslashes, control, format or line-separator characters)" }),
   /** OVH only: the droplet's OS is droplet_image. */
   os: z.enum(["debian-12", "ubuntu-24.04"], { error: 'expected "debian-12" or "ubuntu-24.04"' }).optional(),
-  public_ipv4: ipv4Address.optional(),
-  public_ipv6: ipv6Address.optional(),
+  public_ipv4: publicIpv4Address.optional(),
+  public_ipv6: publicIpv6Address.optional(),
   /** OVH only: ports open besides SSH (from allowed_ssh_ips) and WireGuard (from mesh peers). */
   ufw_allow: z.array(ufwAllowRule).optional(),
   intrusion_prevention: z.enum(["fail2ban", "crowdsec", "none"], { error: 'expected "fail2ban", "crowdsec" or "none"' }).default("fail2ban"),
@@ -89,9 +105,12 @@ export const cloudflareRecordSchema = z.strictObject({
 export const tunnelIngressSchema = z
   .strictObject({
     hostname: dnsName,
-    service: z.string().regex(TUNNEL_SERVICE_FORMAT, {
-      error: 'expected an origin service such as "http://localhost:8080" (http, https, tcp, ssh, rdp, unix) or "http_status:404"',
-    }),
+    service: z
+      .string()
+      .max(200, { error: "expected an origin service of at most 200 characters" })
+      .regex(TUNNEL_SERVICE_FORMAT, {
+        error: 'expected an origin service such as "http://localhost:8080" (http, https, tcp, ssh, rdp, unix) or "http_status:404"',
+      }),
     /** Cloudflare Access in front of the hostname; required for SSH, raw TCP and internal ports. */
     access: accessSchema.optional(),
   })

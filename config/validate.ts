@@ -1,89 +1,84 @@
-import type { z } from "zod";
 import { toAccessProtection } from "./cloudflare-access";
 import type { CloudflareConfig, Config, HostConfig } from "./config";
+import { documentationNotes } from "./documentation-notes";
 import { ConfigError, type ConfigIssue } from "./errors";
-import { lineOfKey } from "./locate";
+import { schemaIssues } from "./issue-messages";
+import { literalIssues } from "./literal-checks";
+import { SourceLocator } from "./locate";
 import { NESTED_KEYS, TFVARS_KEYS, tfvarsSchema, type Tfvars } from "./schema";
 import { isSecretKey, looksLikeSecretValue } from "./secrets";
-import { closestMatch } from "./suggest";
+import { joinPath } from "./show-value";
+
+/** A valid configuration and what the review should say about it. */
+export interface CheckedConfig {
+  readonly config: Config;
+  /** Things that are allowed but worth a look before applying (documentation addresses). */
+  readonly notes: readonly string[];
+}
 
 /**
  * Turns the parsed tfvars object into a Config, or throws one ConfigError listing every problem
- * with its file, line, key and value. Secret values are never echoed.
+ * with its file, line, column, key and value. Secret values are never echoed.
  */
 export function validateTfvars(raw: Record<string, unknown>, source: string, displayName: string): Config {
-  const issues: ConfigIssue[] = [...secretIssues(raw, source), ...literalIssues(raw, source)];
-  const flagged = new Set(issues.map((issue) => issue.key.split(/[.[]/)[0]));
-  const withoutFlagged = Object.fromEntries(Object.entries(raw).filter(([key]) => !flagged.has(key)));
-  const result = tfvarsSchema.safeParse(withoutFlagged);
-  if (!result.success) {
-    // A refused secret was removed before parsing: do not also call it "required but not set".
-    const unflagged = result.error.issues.filter((issue) => !flagged.has(String(issue.path[0] ?? "")));
-    issues.push(...unflagged.flatMap((issue) => schemaIssues(issue, withoutFlagged, source)));
-  }
-  if (issues.length > 0 || !result.success) {
-    issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.key.localeCompare(b.key));
-    throw new ConfigError(displayName, issues);
-  }
-  return toConfig(result.data);
+  return checkTfvars(raw, source, displayName).config;
 }
 
-function secretIssues(raw: Record<string, unknown>, source: string): ConfigIssue[] {
+export function checkTfvars(raw: Record<string, unknown>, source: string, displayName: string): CheckedConfig {
+  const locator = SourceLocator.of(source);
+  const issues: ConfigIssue[] = secretIssues(raw, locator);
+  // A secret is removed before the schema runs: its value must never be echoed.
+  const secretKeys = new Set(issues.map((issue) => topKey(issue.key)));
+  const withoutSecrets = Object.fromEntries(Object.entries(raw).filter(([key]) => !secretKeys.has(key)));
+  issues.push(...duplicateIssues(locator), ...literalIssues(withoutSecrets, locator));
+  const reported = new Set(issues.map((issue) => issue.key));
+  const result = tfvarsSchema.safeParse(withoutSecrets);
+  if (!result.success) {
+    // A removed secret is not also "required but not set"; a value refused above is not refused twice.
+    const fresh = result.error.issues.filter((issue) => !secretKeys.has(String(issue.path[0] ?? "")));
+    const located = fresh.flatMap((issue) => schemaIssues(issue, withoutSecrets, locator, suggestionKeys));
+    issues.push(...located.filter((issue) => !reported.has(issue.key)));
+  }
+  if (issues.length > 0 || !result.success) {
+    issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.key.localeCompare(b.key));
+    throw new ConfigError(displayName, issues);
+  }
+  return { config: toConfig(result.data), notes: documentationNotes(result.data, locator, displayName) };
+}
+
+const topKey = (key: string): string => key.split(/[.[]/)[0] ?? key;
+
+function suggestionKeys(path: readonly (string | number)[]): readonly string[] {
+  return path.length === 0 ? TFVARS_KEYS : (NESTED_KEYS[String(path[0])] ?? []);
+}
+
+/** HashiCorp's parser keeps the last of two equal keys in an object: a second, unreviewed block would win. */
+function duplicateIssues(locator: SourceLocator): ConfigIssue[] {
+  return locator.duplicates.map((duplicate) => ({
+    key: joinPath(duplicate.path),
+    ...duplicate.second,
+    problem: `is set twice, at line ${duplicate.first.line} and line ${duplicate.second.line}; Terraform would silently keep the second one. Keep one`,
+  }));
+}
+
+function secretIssues(raw: Record<string, unknown>, locator: SourceLocator): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(raw)) {
     if (isSecretKey(key)) {
       issues.push({
         key,
-        line: lineOfKey(source, [key]),
+        ...locator.key([key]),
         problem: `is a secret and must not be stored in a tfvars file; remove it and export TF_VAR_${key} at deploy time (it is a sensitive Terraform variable)`,
       });
     } else if (looksLikeSecretValue(value)) {
       issues.push({
         key,
-        line: lineOfKey(source, [key]),
+        ...locator.value([key]),
         problem: "holds what looks like a credential (API token or private key); secrets belong in TF_VAR_ variables, never in this file",
       });
     }
   }
   return issues;
-}
-
-/** tfvars values are literals: Terraform itself refuses `${...}` there, so do we. */
-function literalIssues(raw: Record<string, unknown>, source: string): ConfigIssue[] {
-  return Object.entries(raw)
-    .filter(([, value]) => JSON.stringify(value)?.includes("${") ?? false)
-    .map(([key, value]) => ({
-      key,
-      line: lineOfKey(source, [key]),
-      shownValue: showValue(value),
-      problem: "contains an interpolation `${...}`; tfvars values must be literal values",
-    }));
-}
-
-function schemaIssues(issue: z.core.$ZodIssue, raw: Record<string, unknown>, source: string): ConfigIssue[] {
-  if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => {
-      const candidates = issue.path.length === 0 ? TFVARS_KEYS : (NESTED_KEYS[String(issue.path[0])] ?? []);
-      const suggestion = closestMatch(key, candidates);
-      const hint = suggestion === undefined ? "" : ` Did you mean ${suggestion}?`;
-      return {
-        key: joinPath([...issue.path, key]),
-        line: lineOfKey(source, [...(issue.path as (string | number)[]), key]),
-        problem: `is not a known setting.${hint} (see the config reference in README.md)`,
-      };
-    });
-  }
-  const path = issue.path as (string | number)[];
-  const value = valueAt(raw, path);
-  const base = { key: joinPath(path), line: lineOfKey(source, path) };
-  if (value === undefined && (issue.code === "invalid_type" || issue.code === "invalid_value")) return [{ ...base, problem: "is required but not set" }];
-  if (issue.code === "invalid_type") {
-    return [{ ...base, shownValue: showValue(value), problem: `expected ${describeType(issue.expected)}, got ${describeValue(value)}` }];
-  }
-  if (issue.code === "invalid_key") {
-    return [{ ...base, problem: `has an invalid key: ${issue.issues.map((inner) => inner.message).join("; ")}` }];
-  }
-  return [{ ...base, ...(value === undefined ? {} : { shownValue: showValue(value) }), problem: issue.message }];
 }
 
 function toConfig(raw: Tfvars): Config {
@@ -168,36 +163,4 @@ function toCloudflare(raw: NonNullable<Tfvars["cloudflare"]>): CloudflareConfig 
           },
         }),
   };
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = raw;
-  for (const part of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[part];
-  }
-  return current;
-}
-
-/** `policy_waivers[0].reason`; a key that is not a plain identifier is quoted, so a blank or odd key stays visible. */
-function joinPath(path: readonly PropertyKey[]): string {
-  const name = (part: PropertyKey): string => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(part)) ? String(part) : JSON.stringify(String(part)));
-  return path.map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? name(part) : `.${name(part)}`)).join("");
-}
-
-/** Renders a value for an error message; credentials are never rendered. */
-export function showValue(value: unknown): string {
-  if (looksLikeSecretValue(value)) return "<redacted>";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function describeType(expected: string): string {
-  return expected === "array" ? "a list" : expected === "record" || expected === "object" ? "a map" : `a ${expected}`;
-}
-
-function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return "a list";
-  if (value === null) return "null";
-  return typeof value === "object" ? "a map" : `a ${typeof value}`;
 }
