@@ -60,6 +60,8 @@ export const hostSchema = z.strictObject({
     .string()
     .regex(WIREGUARD_KEY_FORMAT, { error: "expected the host's WireGuard public key (44 base64 characters, as `wg pubkey` prints it)" })
     .optional(),
+  /** OVH only: what the server costs a month, in euros (OVH bills in euros), for the synth's cost review. */
+  monthly_price_eur: z.number().min(0, { error: "expected a monthly price in euros of 0 or more" }).optional(),
 });
 
 export const meshSchema = z.strictObject({

@@ -111,6 +111,8 @@ function toConfig(raw: Tfvars): Config {
     internalPorts: raw.internal_ports,
     policyWaivers: raw.policy_waivers.map((waiver) => ({ ...waiver, reason: waiver.reason.trim() })),
     stateBackend: raw.state_backend,
+    allowReplace: Object.fromEntries(Object.entries(raw.allow_replace).map(([address, reason]) => [address, reason.trim()])),
+    prices: raw.prices,
     hosts: Object.entries(raw.hosts)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, host]) => toHost(name, host, raw.droplet_image)),
@@ -134,6 +136,7 @@ function toHost(name: string, host: Tfvars["hosts"][string], dropletImage: Tfvar
       comment: rule.comment ?? `${rule.protocol.toUpperCase()} ${rule.port}`,
     })),
     intrusionPrevention: host.intrusion_prevention,
+    ...(host.monthly_price_eur === undefined ? {} : { monthlyPriceEur: host.monthly_price_eur }),
     ...(host.mesh_address === undefined
       ? {}
       : { mesh: { address: host.mesh_address, ...(host.wireguard_public_key === undefined ? {} : { publicKey: host.wireguard_public_key }) } }),

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import * as path from "node:path";
 import { TerraformStack, type App } from "cdktf";
 import { renderReviewHcl } from "./review-hcl";
-import { renderStackSummary } from "./review-summary";
+import { reviewSynthesis, type ReviewOptions } from "./review-summary";
 import { renderStackReadme, renderStackTfvarsExample } from "./stack-docs";
 import type { TerraformJson } from "./terraform-json";
 
@@ -32,10 +32,10 @@ interface Manifest {
  * app's outdir (the local backend's state path) are the same in both. Files in `outdir` that are
  * not regenerated (`.terraform/`) are kept.
  */
-export function synthesizeAtomically(outdir: string, build: (stagingOutdir: string) => App): SynthesisReport {
+export function synthesizeAtomically(outdir: string, build: (stagingOutdir: string) => App, review: ReviewOptions = {}): SynthesisReport {
   const staging = stagingDirFor(outdir);
   try {
-    const staged = stage(staging, outdir, build);
+    const staged = stage(staging, outdir, build, review);
     publish(staging, outdir);
     return staged.report;
   } finally {
@@ -48,10 +48,10 @@ export function synthesizeAtomically(outdir: string, build: (stagingOutdir: stri
  * cdk.tf when the app was asked for HCL output, as `cdktf synth --hcl` does). Opt-in: the HCL
  * formatter is a second Go wasm runtime, ~0.15 s and ~40 MB more per synth (README, Performance).
  */
-export async function synthesizeWithReviewHcl(outdir: string, build: (stagingOutdir: string) => App): Promise<SynthesisReport> {
+export async function synthesizeWithReviewHcl(outdir: string, build: (stagingOutdir: string) => App, review: ReviewOptions = {}): Promise<SynthesisReport> {
   const staging = stagingDirFor(outdir);
   try {
-    const staged = stage(staging, outdir, build);
+    const staged = stage(staging, outdir, build, review);
     for (const stack of staged.stacks) {
       const hcl = await renderReviewHcl(stack);
       writeFile(path.join(staging, "hcl", stack.node.id, "main.tf"), hcl);
@@ -70,7 +70,7 @@ function stagingDirFor(outdir: string): string {
   return staging;
 }
 
-function stage(staging: string, outdir: string, build: (stagingOutdir: string) => App): { report: SynthesisReport; stacks: TerraformStack[]; manifest: Manifest } {
+function stage(staging: string, outdir: string, build: (stagingOutdir: string) => App, review: ReviewOptions): { report: SynthesisReport; stacks: TerraformStack[]; manifest: Manifest } {
   const app = build(staging);
   app.synth();
   const manifest = JSON.parse(readFileSync(path.join(staging, "manifest.json"), "utf8")) as Manifest;
@@ -84,9 +84,9 @@ function stage(staging: string, outdir: string, build: (stagingOutdir: string) =
     const { summary = "", applyNotes = [] } = stack as Partial<DescribedStack>;
     writeFile(path.join(stackDir, "README.md"), renderStackReadme(json, { name, summary, applyNotes, dependsOn, neededBy }));
     writeFile(path.join(stackDir, "terraform.tfvars.example"), renderStackTfvarsExample(json, name));
-    return renderStackSummary(name, json, dependsOn, previousSynthesis(outdir, name));
+    return { name, json, dependsOn, previous: previousSynthesis(outdir, name) };
   });
-  return { report: { app, stackNames: stacks.map((stack) => stack.node.id), summary: summaries.join("\n") }, stacks, manifest };
+  return { report: { app, stackNames: stacks.map((stack) => stack.node.id), summary: reviewSynthesis(outdir, summaries, review) }, stacks, manifest };
 }
 
 /** The stack as written (cheaper than resolving it again), or resolved when it was written as HCL. */
