@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { PROTECTED_TYPES } from "../stacks/review/guard";
 import { resourcesByAddress, type TerraformJson } from "../stacks/terraform-json";
 
-const USAGE = "usage: npm run destroy -- <stack>... [--confirm <address>]...   (stacks as in cdktf.out/stacks)";
+const USAGE = "usage: npm run destroy -- <stack>... [--confirm <address>]... [--auto-approve]   (stacks as in cdktf.out/stacks)";
 const OVERRIDE_FILE = "zz_destroy_override.tf.json";
 
 /** The named stacks, dependents first (the reverse of the apply order in cdktf.out/manifest.json). */
@@ -46,7 +46,7 @@ export function refusalFor(stack: string, stackDir: string, unconfirmed: readonl
 }
 
 function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { confirm: { type: "string", multiple: true }, help: { type: "boolean" } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { confirm: { type: "string", multiple: true }, "auto-approve": { type: "boolean" }, help: { type: "boolean" } } });
   if (values.help === true || positionals.length === 0) {
     console.log(USAGE);
     return values.help === true ? 0 : 1;
@@ -72,8 +72,9 @@ function main(argv: string[]): number {
     const override = path.join(stackDir, OVERRIDE_FILE);
     if (lifted.length > 0) writeFileSync(override, `${JSON.stringify({ resource: overrideBody(lifted.map((resource) => resource.address)) }, null, 2)}\n`);
     try {
-      console.log(`destroying ${stack} (terraform asks for confirmation)`);
-      const result = spawnSync("terraform", [`-chdir=${stackDir}`, "destroy"], { stdio: "inherit" });
+      const autoApprove = values["auto-approve"] === true;
+      console.log(`destroying ${stack}${autoApprove ? "" : " (terraform asks for confirmation)"}`);
+      const result = spawnSync("terraform", [`-chdir=${stackDir}`, "destroy", ...(autoApprove ? ["-auto-approve"] : [])], { stdio: "inherit" });
       if (result.status !== 0) return result.status ?? 1;
     } finally {
       rmSync(override, { force: true });
