@@ -138,3 +138,11 @@ describe("unified diff", () => {
     expect(unifiedDiff("same", "same")).toEqual([]);
   });
 });
+
+describe("long values", () => {
+  it("are shown from a little before their first difference, so a changed key's last character is visible", () => {
+    const key = (last: string) => `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKpn7kzZTvCxBhv1SlPnQ1nMx8wlrEKzR4HaSdyFrSi${last} deploy@example.com`;
+    const plan = planStack("main", stack({ digitalocean_ssh_key: { k: { public_key: key("c") } } }), stack({ digitalocean_ssh_key: { k: { public_key: key("X") } } }));
+    expect(renderPlan(plan, [])).toContain('        public_key: "…4HaSdyFrSic deploy@example.com" -> "…4HaSdyFrSiX deploy@example.com"   (forces replacement)');
+  });
+});

@@ -4,6 +4,7 @@ import { crossStackEffects, type ReviewedStack } from "./review/cross-stack";
 import { guardReplacements, type ReplacementConfirmations } from "./review/guard";
 import { planStack } from "./review/plan";
 import { renderPlan } from "./review/render-plan";
+export { ChangeRefusedError } from "./review/refusal";
 import { guardRetiredStacks } from "./review/retired-stacks";
 import { canonicalJson, resourceCountsByType, resourcesByAddress, userOutputs, type TerraformJson } from "./terraform-json";
 

@@ -1,4 +1,5 @@
 import type { ResourcePlan, StackPlan } from "./plan";
+import { ChangeRefusedError } from "./refusal";
 import { showValue } from "./render-plan";
 
 /** Resource types that hold data or identity: replacing or removing one loses it. */
@@ -19,7 +20,7 @@ export interface ReplacementConfirmations {
 }
 
 /** A replacement or removal of a protected resource the user did not confirm. Nothing is written. */
-export class ReplacementRefusedError extends Error {
+export class ReplacementRefusedError extends ChangeRefusedError {
   constructor(message: string) {
     super(message);
     this.name = "ReplacementRefusedError";

@@ -34,7 +34,7 @@ export function renderPlan(plan: StackPlan, effects: readonly CrossStackEffect[]
     if (settings.length > 0) lines.push(`        ${settings.join(", ")}: changed   (Terraform settings, no change to the object)`);
   }
   const byStack = new Map<string, string[]>();
-  for (const effect of effects) {
+  for (const effect of effects.filter((candidate) => candidate.effect !== "setting")) {
     const entry = `${effect.address} (${effect.argument}, ${effect.effect === "replaces" ? "REPLACED" : effect.effect})`;
     byStack.set(effect.stack, [...new Set([...(byStack.get(effect.stack) ?? []), entry])]);
   }
@@ -51,7 +51,24 @@ function renderChange(type: string, change: ClassifiedChange): string[] {
   const shown = (value: unknown) => (sensitive ? "(sensitive)" : showValue(value));
   if (change.before === undefined) return [`        ${change.path}: + ${shown(change.after)}${note}`];
   if (change.after === undefined) return [`        ${change.path}: - ${shown(change.before)}${note}`];
+  if (!sensitive && typeof change.before === "string" && typeof change.after === "string") {
+    const [before, after] = fromFirstDifference(change.before, change.after);
+    return [`        ${change.path}: ${showValue(before)} -> ${showValue(after)}${note}`];
+  }
   return [`        ${change.path}: ${shown(change.before)} -> ${shown(change.after)}${note}`];
+}
+
+/**
+ * Two long strings that share a long beginning (a key with a new last character) would look
+ * the same once shortened: both are shown from a little before their first difference.
+ */
+export function fromFirstDifference(before: string, after: string): [string, string] {
+  if (before.length <= LONGEST_SHOWN && after.length <= LONGEST_SHOWN) return [before, after];
+  let common = 0;
+  while (common < before.length && common < after.length && before[common] === after[common]) common += 1;
+  const start = Math.max(0, common - 10);
+  if (start < 10) return [before, after];
+  return [`…${before.slice(start)}`, `…${after.slice(start)}`];
 }
 
 function noteFor(change: ClassifiedChange): string {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { TerraformJson } from "../terraform-json";
+import { ChangeRefusedError } from "./refusal";
 
 /** A stack synthesized before and no longer produced, with what its state still holds. */
 export interface RetiredStack {
@@ -12,7 +13,7 @@ export interface RetiredStack {
 }
 
 /** A stack stopped being produced while its state still holds resources. Nothing is written. */
-export class StackRetirementError extends Error {
+export class StackRetirementError extends ChangeRefusedError {
   constructor(message: string) {
     super(message);
     this.name = "StackRetirementError";
