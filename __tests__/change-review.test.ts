@@ -1,8 +1,9 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PRICE_TABLE } from "../config/prices";
 import { ReplacementRefusedError } from "../stacks/review/guard";
-import { StackRetirementError } from "../stacks/review/retired-stacks";
+import { guardRetiredStacks, StackRetirementError } from "../stacks/review/retired-stacks";
 import { newProject } from "./helpers/resynth";
 import { configFrom, EXAMPLE_SOURCE, withSetting } from "./helpers/synth";
 
@@ -26,6 +27,8 @@ describe("the synth review against the previous synthesis", () => {
     expect(main).toMatch(new RegExp(`~   ${DROPLET.source}  updated in place\\n        size: "s-2vcpu-4gb" -> "s-4vcpu-8gb"\\n`));
     const difference = PRICE_TABLE.dropletMonthly["s-4vcpu-8gb"]! - PRICE_TABLE.dropletMonthly["s-2vcpu-4gb"]!;
     expect(main).toContain(`; +$${difference.toFixed(2)} since the last synthesis`);
+    const total = PRICE_TABLE.dropletMonthly["s-4vcpu-8gb"]! + PRICE_TABLE.spacesSubscriptionMonthly;
+    expect(review).toContain(`\nmonthly total: $${total.toFixed(2)}, +$${difference.toFixed(2)} since the last synthesis (2 items without a price, above)`);
   });
 
   it("prices backups as a share of the droplet, OVH servers from their config, and reports unknown sizes", async () => {
@@ -106,6 +109,17 @@ describe("retiring a stack", () => {
     expect(project.synth(config, { forget: ["data-production"] })).toContain("note: data-production is no longer synthesized and was forgotten (--forget)");
     // The next synthesis no longer knows the stack: it is not asked for again.
     expect(() => project.synth(config)).not.toThrow();
+  });
+
+  it("asks for --forget when the dropped stack's state is remote, since the synth cannot read it", () => {
+    const outdir = path.join(mkdtempSync(path.join(tmpdir(), "retire-")), "cdktf.out");
+    mkdirSync(path.join(outdir, "stacks", "data-production"), { recursive: true });
+    writeFileSync(path.join(outdir, "manifest.json"), JSON.stringify({ stacks: { "main-production": {}, "data-production": {} } }));
+    writeFileSync(path.join(outdir, "stacks", "data-production", "cdk.tf.json"), JSON.stringify({ terraform: { backend: { s3: { bucket: "b", key: "data-production/terraform.tfstate" } } } }));
+    expect(() => guardRetiredStacks(outdir, ["main-production"], [])).toThrow("  data-production: state in the s3 backend (remote: the synth cannot check what it holds)\n");
+    expect(guardRetiredStacks(outdir, ["main-production"], ["data-production"])).toEqual([
+      "data-production is no longer synthesized and was forgotten (--forget): its resources are no longer managed by this project",
+    ]);
   });
 
   it("lets a stack go without a word of refusal when its state holds nothing", async () => {

@@ -1,5 +1,5 @@
 import type { Config } from "../config/config";
-import { stackCost, renderCost, type PriceInputs } from "./review/cost";
+import { renderCost, renderTotalCost, stackCost, type PriceInputs, type StackCost } from "./review/cost";
 import { crossStackEffects, type ReviewedStack } from "./review/cross-stack";
 import { guardReplacements, type ReplacementConfirmations } from "./review/guard";
 import { planStack } from "./review/plan";
@@ -67,13 +67,16 @@ export function reviewSynthesis(outdir: string, stacks: readonly SynthesizedStac
   );
   const reviewed: ReviewedStack[] = stacks.map((stack) => ({ name: stack.name, json: stack.json, plan: planStack(stack.name, stack.previous, stack.json) }));
   notices.push(...guardReplacements(reviewed.map((stack) => stack.plan), options));
+  const costs: { next: StackCost; previous: StackCost | undefined }[] = [];
   const blocks = stacks.map((stack, index) => {
     const own = reviewed[index]!;
+    // The OVH servers are the hosts stack's: it renders their user data and keeps their mesh in sync.
     const hostsStack = stack.name.startsWith("hosts-");
-    const cost = renderCost(stackCost(stack.json, options, hostsStack), stack.previous === undefined ? undefined : stackCost(stack.previous, options, hostsStack));
-    return [renderStackSummary(stack.name, stack.json, stack.dependsOn), ...renderPlan(own.plan, crossStackEffects(own, reviewed)), ...cost].join("\n");
+    const cost = { next: stackCost(stack.json, options, hostsStack), previous: stack.previous === undefined ? undefined : stackCost(stack.previous, options, hostsStack) };
+    costs.push(cost);
+    return [renderStackSummary(stack.name, stack.json, stack.dependsOn), ...renderPlan(own.plan, crossStackEffects(own, reviewed)), ...renderCost(cost.next, cost.previous)].join("\n");
   });
-  return [...blocks, ...notices.map((notice) => `note: ${notice}`)].join("\n");
+  return [...blocks, renderTotalCost(costs), ...notices.map((notice) => `note: ${notice}`)].join("\n");
 }
 
 /** A short block per stack: resources by type, outputs, variables to set. */

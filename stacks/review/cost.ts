@@ -80,6 +80,19 @@ export function renderCost(next: StackCost, previous: StackCost | undefined): st
   return lines;
 }
 
+/** The line after every stack: what all of them cost a month, and the change since the last synthesis. */
+export function renderTotalCost(costs: readonly { next: StackCost; previous: StackCost | undefined }[]): string {
+  const sum = (pick: (cost: { next: StackCost; previous: StackCost | undefined }) => Money | undefined): Money =>
+    costs.reduce((total, cost) => ({ usd: total.usd + (pick(cost)?.usd ?? 0), eur: total.eur + (pick(cost)?.eur ?? 0) }), { usd: 0, eur: 0 });
+  const next = sum((cost) => cost.next.total);
+  const previous = sum((cost) => cost.previous?.total);
+  const change = { usd: next.usd - previous.usd, eur: next.eur - previous.eur };
+  const unknown = costs.reduce((count, cost) => count + cost.next.unknown.length, 0);
+  const first = costs.every((cost) => cost.previous === undefined);
+  const since = first ? "" : change.usd === 0 && change.eur === 0 ? ", unchanged since the last synthesis" : `, ${formatMoney(change, true)} since the last synthesis`;
+  return `monthly total: ${formatMoney(next)}${since}${unknown === 0 ? "" : ` (${unknown} ${unknown === 1 ? "item" : "items"} without a price, above)`}`;
+}
+
 function cents(dollars: number): number {
   return Math.round(dollars * 100);
 }
