@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PRICE_TABLE } from "../config/prices";
+import { stackCost } from "../stacks/review/cost";
 import { ReplacementRefusedError } from "../stacks/review/guard";
 import { guardRetiredStacks, StackRetirementError } from "../stacks/review/retired-stacks";
 import { newProject } from "./helpers/resynth";
@@ -42,7 +43,7 @@ describe("the synth review against the previous synthesis", () => {
     expect(blockOf(review, "hosts-production")).toContain("€12.50 (OVH core-prod €12.50)");
     expect(blockOf(review, "hosts-production")).toContain("unknown price for OVH server ai-lab");
     const overridden = newProject().synth(await configFrom(withSetting(withPrices, "prices", '{ "s-9vcpu-99gb" = 100 }')));
-    expect(blockOf(overridden, "main-production")).toContain("  monthly:   $120.00 (droplet s-9vcpu-99gb $100.00, backups $20.00)");
+    expect(blockOf(overridden, "main-production")).toContain(`  monthly:   $${(100 * (1 + PRICE_TABLE.backupsShare.daily)).toFixed(2)} (droplet s-9vcpu-99gb $100.00, daily backups $${(100 * PRICE_TABLE.backupsShare.daily).toFixed(2)})`);
   });
 
   it("refuses to replace the droplet (region), writing nothing, and passes with --allow-replace or a config reason", async () => {
@@ -127,5 +128,15 @@ describe("retiring a stack", () => {
     project.synth(await configFrom(EXAMPLE_SOURCE));
     expect(existsSync(path.join(project.root, "terraform.data-production.tfstate"))).toBe(false);
     expect(project.synth(await configFrom(withoutSpaces))).toContain("note: data-production is no longer synthesized; its state holds no resources");
+  });
+});
+
+describe("backups in the cost", () => {
+  it("cost 20% of the droplet with a weekly backup_policy, 30% without one (the provider's default is daily)", () => {
+    const droplet = (extra: Record<string, unknown>) => ({ resource: { digitalocean_droplet: { app: { size: "s-2vcpu-4gb", backups: true, ...extra } } } });
+    const price = PRICE_TABLE.dropletMonthly["s-2vcpu-4gb"]!;
+    expect(stackCost(droplet({ backup_policy: [{ plan: "weekly" }] }), {}, false).total.usd).toBe(Math.round(price * 100 * (1 + PRICE_TABLE.backupsShare.weekly)));
+    expect(stackCost(droplet({}), {}, false).total.usd).toBe(Math.round(price * 100 * (1 + PRICE_TABLE.backupsShare.daily)));
+    expect(stackCost(droplet({ backups: false }), {}, false).total.usd).toBe(price * 100);
   });
 });

@@ -6,7 +6,8 @@
  * Source: DigitalOcean's pricing documentation, read on 2026-11-30:
  * - Basic (Regular) Droplets: https://www.digitalocean.com/pricing/droplets
  * - Backups: https://docs.digitalocean.com/products/backups/details/pricing/ (weekly backups add
- *   20% of the Droplet's monthly cost, daily ones 30%; priced here as weekly)
+ *   20% of the Droplet's monthly cost, daily ones 30%). A droplet with backups and no
+ *   backup_policy gets daily backups (digitalocean_droplet documentation, provider 2.71.0).
  * - Spaces: https://docs.digitalocean.com/products/spaces/details/pricing/ ($5 a month per
  *   account, 250 GiB of storage and 1 TiB of outbound transfer included)
  */
@@ -23,8 +24,8 @@ export const PRICE_TABLE = {
     "s-4vcpu-8gb": 48,
     "s-8vcpu-16gb": 96,
   } as Readonly<Record<string, number>>,
-  /** Weekly backups, as a share of the droplet's monthly price. */
-  backupsShare: 0.2,
+  /** Backups by plan, as a share of the droplet's monthly price. */
+  backupsShare: { weekly: 0.2, daily: 0.3 } as Readonly<Record<"weekly" | "daily", number>>,
   spacesSubscriptionMonthly: 5,
   spacesIncludedGiB: 250,
 } as const;

@@ -41,9 +41,10 @@ export function stackCost(json: TerraformJson, inputs: PriceInputs, hostsStack: 
     usd += cents(monthly);
     items.push(`droplet ${size} ${formatMoney({ usd: cents(monthly), eur: 0 })}`);
     if (body.backups === true) {
-      const backups = Math.round(cents(monthly) * PRICE_TABLE.backupsShare);
+      const plan = backupPlan(body.backup_policy);
+      const backups = Math.round(cents(monthly) * PRICE_TABLE.backupsShare[plan]);
       usd += backups;
-      items.push(`backups ${formatMoney({ usd: backups, eur: 0 })}`);
+      items.push(`${plan} backups ${formatMoney({ usd: backups, eur: 0 })}`);
     }
   }
   const buckets = [...resources.keys()].filter((address) => address.startsWith("digitalocean_spaces_bucket.")).length;
@@ -91,6 +92,12 @@ export function renderTotalCost(costs: readonly { next: StackCost; previous: Sta
   const first = costs.every((cost) => cost.previous === undefined);
   const since = first ? "" : change.usd === 0 && change.eur === 0 ? ", unchanged since the last synthesis" : `, ${formatMoney(change, true)} since the last synthesis`;
   return `monthly total: ${formatMoney(next)}${since}${unknown === 0 ? "" : ` (${unknown} ${unknown === 1 ? "item" : "items"} without a price, above)`}`;
+}
+
+/** The droplet's backup plan: daily unless its backup_policy says weekly (the provider's default is daily). */
+function backupPlan(policy: unknown): "weekly" | "daily" {
+  const block: unknown = Array.isArray(policy) ? policy[0] : policy;
+  return (block as { plan?: unknown } | undefined)?.plan === "weekly" ? "weekly" : "daily";
 }
 
 function cents(dollars: number): number {
