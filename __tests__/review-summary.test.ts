@@ -87,7 +87,7 @@ describe("the plan of one stack", () => {
     const plan = planStack("main", stack(droplet({ ...ignoring, user_data: "#cloud-config\nusers:\n  - name: deploy\n" })), stack(droplet({ ...ignoring, user_data: "#cloud-config\nusers:\n  - name: ops\n" })));
     expect(plan.resources[0]?.action).toBe("no-op");
     expect(renderPlan(plan, [])).toEqual([
-      "  changes:   0 to add, 0 to update in place, 0 to REPLACE, 0 to remove, 1 with ignored changes only",
+      "  changes:   0 to add, 0 to update in place, 0 to REPLACE, 0 to remove, 1 with no change to the object",
       "    =   digitalocean_droplet.app  no change to the object",
       "        user_data: changed   (ignored by lifecycle: takes effect only on rebuild)",
       "          @@ -1,4 +1,4 @@",
@@ -144,5 +144,19 @@ describe("long values", () => {
     const key = (last: string) => `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKpn7kzZTvCxBhv1SlPnQ1nMx8wlrEKzR4HaSdyFrSi${last} deploy@example.com`;
     const plan = planStack("main", stack({ digitalocean_ssh_key: { k: { public_key: key("c") } } }), stack({ digitalocean_ssh_key: { k: { public_key: key("X") } } }));
     expect(renderPlan(plan, [])).toContain('        public_key: "…4HaSdyFrSic deploy@example.com" -> "…4HaSdyFrSiX deploy@example.com"   (forces replacement)');
+  });
+});
+
+describe("renamed resources", () => {
+  it("follow moved blocks: the same object under its new address, compared with its old body", () => {
+    const before = stack({ digitalocean_droplet: { droplet_C44C856F: { size: "s-1vcpu-1gb", region: "fra1" } } });
+    const after: TerraformJson = { ...stack({ digitalocean_droplet: { app: { size: "s-1vcpu-2gb", region: "fra1" } } }), moved: [{ from: "digitalocean_droplet.droplet_C44C856F", to: "digitalocean_droplet.app" }] } as TerraformJson;
+    expect(renderPlan(planStack("main", before, after), [])).toEqual([
+      "  changes:   0 to add, 1 to update in place, 0 to REPLACE, 0 to remove",
+      "    ~   digitalocean_droplet.app (moved from digitalocean_droplet.droplet_C44C856F)  updated in place",
+      '        size: "s-1vcpu-1gb" -> "s-1vcpu-2gb"',
+    ]);
+    const renamedOnly = { ...after, resource: { digitalocean_droplet: { app: { size: "s-1vcpu-1gb", region: "fra1" } } } } as TerraformJson;
+    expect(planStack("main", before, renamedOnly).resources.map((resource) => [resource.action, resource.movedFrom])).toEqual([["no-op", "digitalocean_droplet.droplet_C44C856F"]]);
   });
 });

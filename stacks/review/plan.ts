@@ -31,6 +31,8 @@ export interface ResourcePlan {
   /** Arguments whose change forces the replacement, in order. */
   readonly forcedBy: readonly string[];
   readonly preventDestroy: boolean;
+  /** The address it had in the previous synthesis, when a `moved` block renamed it. */
+  readonly movedFrom?: string;
 }
 
 export interface StackPlan {
@@ -50,6 +52,7 @@ export interface StackPlan {
 export function planStack(name: string, previous: TerraformJson | undefined, next: TerraformJson): StackPlan {
   const before = previous === undefined ? new Map<string, Record<string, unknown>>() : resourcesByAddress(previous);
   const after = resourcesByAddress(next);
+  const movedFrom = applyMoves(before, next);
   const changes = new Map<string, ClassifiedChange[]>();
   for (const [address, body] of after) {
     const old = before.get(address);
@@ -64,10 +67,12 @@ export function planStack(name: string, previous: TerraformJson | undefined, nex
       continue;
     }
     const classified = changes.get(address) ?? [];
-    if (classified.length === 0) continue;
+    const moved = movedFrom.get(address);
+    if (classified.length === 0 && moved === undefined) continue;
     const forcedBy = [...new Set(classified.filter((change) => change.effect === "replaces").map((change) => change.argument))];
     const action: ResourceAction = forcedBy.length > 0 ? "replace" : classified.some((change) => change.effect === "in place") ? "update" : "no-op";
-    resources.push({ address, type, action, changes: classified, forcedBy, preventDestroy: preventsDestroy(body) || preventsDestroy(before.get(address) ?? {}) });
+    const preventDestroy = preventsDestroy(body) || preventsDestroy(before.get(address) ?? {});
+    resources.push({ address, type, action, changes: classified, forcedBy, preventDestroy, ...(moved === undefined ? {} : { movedFrom: moved }) });
   }
   for (const [address, body] of before) {
     if (!after.has(address)) resources.push({ address, type: typeOf(address), action: "delete", changes: [], forcedBy: [], preventDestroy: preventsDestroy(body) });
@@ -136,6 +141,24 @@ function propagateReferences(after: ReadonlyMap<string, Record<string, unknown>>
       }
     }
   }
+}
+
+/**
+ * Follows the new configuration's `moved` blocks: a resource renamed from `from` to `to` is the
+ * same object, compared with its old body, not a removal and an addition. Returns to -> from.
+ */
+function applyMoves(before: Map<string, Record<string, unknown>>, next: TerraformJson): Map<string, string> {
+  const moves = (next as { moved?: readonly { from?: unknown; to?: unknown }[] }).moved ?? [];
+  const movedFrom = new Map<string, string>();
+  for (const { from, to } of moves) {
+    if (typeof from !== "string" || typeof to !== "string") continue;
+    const body = before.get(from);
+    if (body === undefined || before.has(to)) continue;
+    before.delete(from);
+    before.set(to, body);
+    movedFrom.set(to, from);
+  }
+  return movedFrom;
 }
 
 function ignoredArguments(body: Record<string, unknown>): "all" | readonly string[] {

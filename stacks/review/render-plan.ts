@@ -24,11 +24,12 @@ export function renderPlan(plan: StackPlan, effects: readonly CrossStackEffect[]
   if (plan.resources.length === 0) return ["  changes:   none since the last synthesis"];
   const lines = [
     `  changes:   ${count("create")} to add, ${count("update")} to update in place, ${count("replace")} to REPLACE, ${count("delete")} to remove` +
-      (count("no-op") > 0 ? `, ${count("no-op")} with ignored changes only` : ""),
+      (count("no-op") > 0 ? `, ${count("no-op")} with no change to the object` : ""),
   ];
   for (const resource of plan.resources) {
     const forced = resource.action === "replace" ? `, forced by ${resource.forcedBy.join(", ")}` : "";
-    lines.push(`    ${ACTION_LABEL[resource.action].replace("{address}", resource.address)}${forced}`);
+    const moved = resource.movedFrom === undefined ? "" : ` (moved from ${resource.movedFrom})`;
+    lines.push(`    ${ACTION_LABEL[resource.action].replace("{address}", `${resource.address}${moved}`)}${forced}`);
     const settings = [...new Set(resource.changes.filter((change) => change.effect === "setting").map((change) => change.argument))];
     for (const change of resource.changes.filter((candidate) => candidate.effect !== "setting")) lines.push(...renderChange(resource.type, change));
     if (settings.length > 0) lines.push(`        ${settings.join(", ")}: changed   (Terraform settings, no change to the object)`);
