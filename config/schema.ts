@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { POLICY_IDS } from "../constructs/policy/catalog";
+import { allowReplaceSchema, pricesSchema } from "./change-safety-schema";
 import { cidrProblem, cidrsOverlap, isRfc1918, isWholeInternet, parseCidr } from "./cidr";
 import { DROPLET_REGIONS, SPACES_REGIONS, SUPPORTED_IMAGES } from "./digitalocean-catalog";
 import { sshPublicKeyProblem } from "./ssh-key";
@@ -52,11 +53,6 @@ const policyWaiver = z.strictObject({
     .refine((reason) => reason.trim().length >= 12, { error: "expected a written reason (at least 12 characters) saying why this resource may break the policy" }),
 });
 
-const resourceAddress = z.string().regex(/^[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+$/, { error: "expected a Terraform resource address such as digitalocean_droplet.app, as the synth review shows it" });
-const writtenReason = (what: string) =>
-  z.string().refine((reason) => reason.trim().length >= 12, { error: `expected a written reason (at least 12 characters) saying why ${what}` });
-const monthlyPrice = z.number().min(0, { error: "expected a monthly price of 0 or more" });
-
 /** The tfvars file as written: seed 002's variables plus the extensions this product needs. */
 export const tfvarsSchema = z
   .strictObject({
@@ -103,8 +99,8 @@ export const tfvarsSchema = z
       .default([]),
     policy_waivers: z.array(policyWaiver).default([]),
     state_backend: z.enum(["local", "spaces"], { error: 'expected "local" or "spaces"' }).default("local"),
-    allow_replace: z.record(resourceAddress, writtenReason("this resource may be replaced or removed")).default({}),
-    prices: z.record(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)+$/, { error: "expected a DigitalOcean size slug such as s-2vcpu-4gb" }), monthlyPrice).default({}),
+    allow_replace: allowReplaceSchema,
+    prices: pricesSchema,
     hosts: z
       .record(z.string().regex(HOST_NAME, { error: "expected a host name: lowercase letters, digits and dashes, starting with a letter" }), hostSchema)
       .default({}),
