@@ -126,6 +126,7 @@ function toHost(name: string, host: Tfvars["hosts"][string], dropletImage: Tfvar
     name,
     provider: host.provider,
     role: host.role,
+    ...(host.monthly_price_eur === undefined ? {} : { monthlyPriceEur: host.monthly_price_eur }),
     os: host.provider === "digitalocean" ? (dropletImage === "debian-12-x64" ? "debian-12" : "ubuntu-24.04") : (host.os ?? "debian-12"),
     ...(host.public_ipv4 === undefined ? {} : { publicIpv4: host.public_ipv4 }),
     ...(host.public_ipv6 === undefined ? {} : { publicIpv6: host.public_ipv6 }),
@@ -136,7 +137,6 @@ function toHost(name: string, host: Tfvars["hosts"][string], dropletImage: Tfvar
       comment: rule.comment ?? `${rule.protocol.toUpperCase()} ${rule.port}`,
     })),
     intrusionPrevention: host.intrusion_prevention,
-    ...(host.monthly_price_eur === undefined ? {} : { monthlyPriceEur: host.monthly_price_eur }),
     ...(host.mesh_address === undefined
       ? {}
       : { mesh: { address: host.mesh_address, ...(host.wireguard_public_key === undefined ? {} : { publicKey: host.wireguard_public_key }) } }),
