@@ -44,12 +44,12 @@ export const ufwAllowRule = z.strictObject({
 });
 
 export const hostSchema = z.strictObject({
+  /** OVH only: what the server costs a month, in euros (OVH bills in euros), for the synth's cost review. */
+  monthly_price_eur: z.number().min(0, { error: "expected a monthly price in euros of 0 or more" }).optional(),
   provider: z.enum(["ovh", "digitalocean"], {
     error: 'expected "ovh" (an existing server, bootstrapped from rendered user data) or "digitalocean" (the main stack\'s droplet)',
   }),
   role: z.string().min(1, { error: "expected a short description of what the host runs" }).max(200, { error: "expected at most 200 characters" }),
-  /** OVH only: what the server costs a month, in euros (OVH bills in euros), for the synth's cost review. */
-  monthly_price_eur: z.number().min(0, { error: "expected a monthly price in euros of 0 or more" }).optional(),
   /** OVH only: the droplet's OS is droplet_image. */
   os: z.enum(["debian-12", "ubuntu-24.04"], { error: 'expected "debian-12" or "ubuntu-24.04"' }).optional(),
   public_ipv4: ipv4Address.optional(),
