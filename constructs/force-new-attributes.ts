@@ -54,6 +54,16 @@ export const ARGUMENT_CHANGES: Readonly<Record<string, Readonly<Record<string, A
   cloudflare_dns_record: { name: "in place", content: "in place", proxied: "in place", ttl: "in place", comment: "in place", zone_id: "replaces", type: "replaces" },
   cloudflare_zero_trust_tunnel_cloudflared: { name: "in place", account_id: "replaces", config_src: "replaces" },
   cloudflare_zero_trust_tunnel_cloudflared_config: { config: "in place", source: "in place", account_id: "replaces", tunnel_id: "replaces" },
+  cloudflare_zero_trust_access_application: {
+    name: "in place",
+    type: "in place",
+    domain: "in place",
+    session_duration: "in place",
+    policies: "in place",
+    account_id: "replaces",
+    zone_id: "replaces",
+  },
+  cloudflare_zero_trust_access_policy: { name: "in place", decision: "in place", include: "in place", exclude: "in place", require: "in place", account_id: "replaces" },
   // hashicorp/local: a file cannot be updated in place, every argument replaces it.
   local_file: {
     content: "replaces",
