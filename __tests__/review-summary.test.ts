@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { ARGUMENT_CHANGES, META_ARGUMENTS } from "../constructs/force-new-attributes";
 import { diffStacks, renderStackSummary } from "../stacks/review-summary";
 import { planStack } from "../stacks/review/plan";
@@ -136,6 +137,19 @@ describe("unified diff", () => {
   it("keeps unchanged lines as context and marks removed and added ones", () => {
     expect(unifiedDiff("a\nb\nc\nd\ne\nf\ng", "a\nb\nc\nD\ne\nf\ng", 1)).toEqual(["@@ -3,3 +3,3 @@", " c", "-d", "+D", " e"]);
     expect(unifiedDiff("same", "same")).toEqual([]);
+  });
+
+  it("holds both texts: with context enough for one hunk, its lines rebuild the old and the new text", () => {
+    const text = fc.array(fc.constantFrom("a", "b", "c", "d"), { maxLength: 30 }).map((lines) => lines.join("\n"));
+    fc.assert(
+      fc.property(text, text, (before, after) => {
+        const lines = unifiedDiff(before, after, 1000);
+        if (before === after) return lines.length === 0;
+        const body = lines.slice(1);
+        const rebuilt = (keep: string) => body.filter((line) => line[0] === " " || line[0] === keep).map((line) => line.slice(1)).join("\n");
+        return lines.filter((line) => line.startsWith("@@")).length === 1 && rebuilt("-") === before && rebuilt("+") === after;
+      }),
+    );
   });
 });
 

@@ -39,7 +39,23 @@ interface LineEdit {
   readonly newLine?: number;
 }
 
+/** Edits of the whole texts: common first and last lines are kept as they are, the middle is compared line by line. */
 function lineEdits(a: readonly string[], b: readonly string[]): LineEdit[] {
+  let prefix = 0;
+  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix += 1;
+  let suffix = 0;
+  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix += 1;
+  const same = (from: number, count: number, offsetB: number): LineEdit[] =>
+    Array.from({ length: count }, (_, k) => ({ kind: " " as const, text: a[from + k]!, oldLine: from + k, newLine: from + k + offsetB }));
+  const middle = middleEdits(a.slice(prefix, a.length - suffix), b.slice(prefix, b.length - suffix)).map((edit) => ({
+    ...edit,
+    ...(edit.oldLine === undefined ? {} : { oldLine: edit.oldLine + prefix }),
+    ...(edit.newLine === undefined ? {} : { newLine: edit.newLine + prefix }),
+  }));
+  return [...same(0, prefix, 0), ...middle, ...same(a.length - suffix, suffix, b.length - a.length)];
+}
+
+function middleEdits(a: readonly string[], b: readonly string[]): LineEdit[] {
   // common[i][j] = length of the longest common subsequence of a[i..] and b[j..].
   const common = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i -= 1) {
