@@ -7,6 +7,7 @@ import { closestMatch } from "./config/suggest";
 import { PolicyError } from "./constructs/policy/report";
 import { PropsError } from "./constructs/validation";
 import { buildApp } from "./stacks/app";
+import { ChangeRefusedError, reviewOptionsFromConfig } from "./stacks/review-summary";
 import { OutdirError, synthesizeAtomically, synthesizeWithReviewHcl, type SynthesisOptions } from "./stacks/synthesize";
 
 interface FlagSpec {
@@ -151,7 +152,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const hclInStackDirs = process.env.SYNTH_HCL_OUTPUT === "true";
   const withHcl = commandLine.hcl || hclInStackDirs;
   const build = (stagingOutdir: string): App => buildApp(loaded.config, { outdir: stagingOutdir, hclOutput: hclInStackDirs });
-  const report = withHcl ? await synthesizeWithReviewHcl(outdir, build, commandLine.synthesis) : synthesizeAtomically(outdir, build, commandLine.synthesis);
+  const options = { ...reviewOptionsFromConfig(loaded.config), ...commandLine.synthesis };
+  const report = withHcl ? await synthesizeWithReviewHcl(outdir, build, options) : synthesizeAtomically(outdir, build, options);
   console.log(`synthesized ${report.stackNames.join(", ")} from ${loaded.file} into ${outdir}`);
   for (const removed of report.removedStacks) console.log(`removed ${path.join(outdir, removed)}: that stack is no longer synthesized`);
   if (commandLine.quiet) return;
@@ -162,7 +164,7 @@ async function main(argv: readonly string[]): Promise<void> {
 class UsageError extends Error {}
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const refused = [ConfigError, PropsError, PolicyError, UsageError, OutdirError].some((kind) => error instanceof kind);
+  const refused = [ConfigError, PropsError, PolicyError, UsageError, OutdirError, ChangeRefusedError].some((kind) => error instanceof kind);
   if (refused) {
     console.error(`error: ${(error as Error).message}`);
     if (error instanceof UsageError) console.error(`${USAGE}\n(npm run synth -- --help lists every flag and environment variable)`);

@@ -64,6 +64,8 @@ describe("defaults", () => {
       internalPorts: [],
       policyWaivers: [],
       stateBackend: "local",
+      allowReplace: {},
+      prices: {},
       hosts: [],
     });
   });

@@ -8,7 +8,7 @@ const scripts = (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "
 
 /** What a script runs, and the tools (names in scripts/require-tools.js) that thing needs. */
 const NEEDS: readonly (readonly [RegExp, readonly string[]])[] = [
-  [/run-offline-terraform\.js|scripts\/drift\.js/, ["terraform"]],
+  [/run-offline-terraform\.js|scripts\/drift\.js|scripts\/destroy\.js/, ["terraform"]],
   [/jest\.netns\.config/, ["root", "netns", "wg", "wireguard-go"]],
   [/jest\.boot\.config/, ["root", "qemu", "debootstrap"]],
   [/fetch-cloud-init-schemas\.sh/, ["apt-get"]],
@@ -29,7 +29,7 @@ describe("npm scripts that need a tool", () => {
     const checked = Object.entries(scripts).flatMap(([name, command]) =>
       NEEDS.filter(([pattern]) => pattern.test(command)).slice(0, 1).map(() => ({ name, check: /^node scripts\/require-tools\.js ([a-z -]+) && /.exec(command)?.[1]?.split(" ") ?? [] })),
     );
-    expect(checked.map(({ name }) => name).sort()).toEqual(["deploy:local", "deploy:local:cdktf", "drift", "fetch:cloud-init-schemas", "test:boot", "test:netns", "tf:plan", "tf:validate"]);
+    expect(checked.map(({ name }) => name).sort()).toEqual(["deploy:local", "deploy:local:cdktf", "destroy", "drift", "fetch:cloud-init-schemas", "test:boot", "test:netns", "tf:plan", "tf:validate"]);
     for (const { name, check } of checked) {
       const command = scripts[name] ?? "";
       const needed = NEEDS.filter(([pattern]) => pattern.test(command)).flatMap(([, tools]) => tools);

@@ -131,14 +131,13 @@ describe("the review summary printed by npm run synth", () => {
     expect(first).toContain("  variables: TF_VAR_do_token (secret)\n");
     expect(first).toContain("data-production (after main-production): 7 resources\n");
     expect(first).toContain("terraform_state_secret_key (sensitive)");
-    expect(first).toContain("  changes:   first synthesis of this stack\n");
+    expect(first).toContain("  changes:   first synthesis of this stack (17 to add)\n");
     expect(runApp(dir).stdout).toContain("  changes:   none since the last synthesis\n");
-    writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(EXAMPLE_SOURCE, "enable_ipv6", "false"));
+    writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(withSetting(EXAMPLE_SOURCE, "droplet_size", '"s-4vcpu-8gb"'), "allowed_ssh_ips", '["203.0.113.10/32"]'));
     const changed = runApp(dir).stdout;
-    expect(changed).toContain("main-production: 14 resources\n");
-    expect(changed).toContain("  changes:   0 added, 3 removed, 1 changed\n");
-    expect(changed).toMatch(/ {4}- digitalocean_record\.dns_aaaa-apex_[0-9A-F]{8}\n/);
-    expect(changed).toMatch(/ {4}~ digitalocean_droplet\.droplet_[0-9A-F]{8}\n/);
+    expect(changed).toContain("  changes:   0 to add, 2 to update in place, 0 to REPLACE, 0 to remove\n");
+    expect(changed).toMatch(/ {4}~ {3}digitalocean_droplet\.droplet_[0-9A-F]{8} {2}updated in place\n {8}size: "s-2vcpu-4gb" -> "s-4vcpu-8gb"\n/);
+    expect(changed).toMatch(/ {4}~ {3}digitalocean_firewall\.firewalls_fw-management_[0-9A-F]{8} {2}updated in place\n {8}inbound_rule\[0\]\.source_addresses: - "198\.51\.100\.0\/28"\n/);
   });
 });
 

@@ -40,6 +40,10 @@ export interface Config {
   readonly internalPorts: readonly number[];
   /** Per-resource exceptions to guard-rail policies, each with its written reason. */
   readonly policyWaivers: readonly ConfigPolicyWaiver[];
+  /** Addresses that may be replaced or removed on purpose, each with its written reason. */
+  readonly allowReplace: Readonly<Record<string, string>>;
+  /** Monthly prices in US dollars by droplet size, over the repository's price table. */
+  readonly prices: Readonly<Record<string, number>>;
   /** Servers by name: existing OVH hosts and (at most one) description of the main stack's droplet. */
   readonly hosts: readonly HostConfig[];
   /** The WireGuard mesh joining hosts that have a mesh address. @default - no mesh */
@@ -71,6 +75,8 @@ export interface HostConfig {
   readonly intrusionPrevention: IntrusionPrevention;
   /** Mesh membership; the public key is unknown until the host's first boot. */
   readonly mesh?: { readonly address: string; readonly publicKey?: string };
+  /** OVH only: the monthly price in euros, for the cost review. @default - unknown */
+  readonly monthlyPriceEur?: number;
 }
 
 export interface MeshConfig {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { worldExposureProblem } from "./address-space";
 import { POLICY_IDS } from "../constructs/policy/catalog";
+import { allowReplaceSchema, pricesSchema } from "./change-safety-schema";
 import { cidrProblem, cidrsOverlap, isRfc1918, isWholeInternet, parseCidr } from "./cidr";
 import { DROPLET_REGIONS, SPACES_REGIONS, SUPPORTED_IMAGES } from "./digitalocean-catalog";
 import { MAX_SSH_PUBLIC_KEY_LENGTH, sshPublicKeyProblem } from "./ssh-key";
@@ -113,6 +114,8 @@ export const tfvarsSchema = z
       .default([]),
     policy_waivers: z.array(policyWaiver).default([]),
     state_backend: z.enum(["local", "spaces"], { error: 'expected "local" or "spaces"' }).default("local"),
+    allow_replace: allowReplaceSchema,
+    prices: pricesSchema,
     hosts: z
       .record(z.string().regex(HOST_NAME, { error: "expected a host name: lowercase letters, digits and dashes, starting with a letter" }), hostSchema)
       .default({}),

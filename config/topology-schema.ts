@@ -58,6 +58,8 @@ export const ufwAllowRule = z.strictObject({
 });
 
 export const hostSchema = z.strictObject({
+  /** OVH only: what the server costs a month, in euros (OVH bills in euros), for the synth's cost review. */
+  monthly_price_eur: z.number().min(0, { error: "expected a monthly price in euros of 0 or more" }).optional(),
   provider: z.enum(["ovh", "digitalocean"], {
     error: 'expected "ovh" (an existing server, bootstrapped from rendered user data) or "digitalocean" (the main stack\'s droplet)',
   }),

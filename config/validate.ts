@@ -107,6 +107,8 @@ function toConfig(raw: Tfvars): Config {
     internalPorts: raw.internal_ports,
     policyWaivers: raw.policy_waivers.map((waiver) => ({ ...waiver, reason: waiver.reason.trim() })),
     stateBackend: raw.state_backend,
+    allowReplace: Object.fromEntries(Object.entries(raw.allow_replace).map(([address, reason]) => [address, reason.trim()])),
+    prices: raw.prices,
     hosts: Object.entries(raw.hosts)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, host]) => toHost(name, host, raw.droplet_image)),
@@ -120,6 +122,7 @@ function toHost(name: string, host: Tfvars["hosts"][string], dropletImage: Tfvar
     name,
     provider: host.provider,
     role: host.role,
+    ...(host.monthly_price_eur === undefined ? {} : { monthlyPriceEur: host.monthly_price_eur }),
     os: host.provider === "digitalocean" ? (dropletImage === "debian-12-x64" ? "debian-12" : "ubuntu-24.04") : (host.os ?? "debian-12"),
     ...(host.public_ipv4 === undefined ? {} : { publicIpv4: host.public_ipv4 }),
     ...(host.public_ipv6 === undefined ? {} : { publicIpv6: host.public_ipv6 }),

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import * as path from "node:path";
 import { TerraformStack, type App } from "cdktf";
 import { renderReviewHcl } from "./review-hcl";
-import { renderStackSummary } from "./review-summary";
+import { reviewSynthesis, type ReviewOptions } from "./review-summary";
 import { renderStackReadme, renderStackTfvarsExample } from "./stack-docs";
 import type { TerraformJson } from "./terraform-json";
 
@@ -14,12 +14,11 @@ export interface DescribedStack {
 }
 
 /** What the command line accepts on top of the config; checks that need a user's consent read it. */
-export interface SynthesisOptions {
-  /** Resource addresses whose replacement the user accepted (`--allow-replace`). @default none */
-  readonly allowReplace?: readonly string[];
-  /** Stacks the user accepts are no longer synthesized (`--forget`). @default none */
-  readonly forget?: readonly string[];
-}
+/**
+ * What the command line and the config say about this synth: replacements confirmed
+ * (`--allow-replace`, `allow_replace`), stacks retired on purpose (`--forget`), prices.
+ */
+export type SynthesisOptions = ReviewOptions;
 
 /** The output directory cannot be published to; nothing was written. */
 export class OutdirError extends Error {}
@@ -45,10 +44,10 @@ interface Manifest {
  * app's outdir (the local backend's state path) are the same in both. `outdir` then holds exactly
  * what this synth produced (see publish).
  */
-export function synthesizeAtomically(outdir: string, build: (stagingOutdir: string) => App, _options: SynthesisOptions = {}): SynthesisReport {
+export function synthesizeAtomically(outdir: string, build: (stagingOutdir: string) => App, options: SynthesisOptions = {}): SynthesisReport {
   const staging = stagingDirFor(outdir);
   try {
-    const staged = stage(staging, outdir, build);
+    const staged = stage(staging, outdir, build, options);
     return { ...staged.report, removedStacks: publish(staging, outdir) };
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -60,10 +59,10 @@ export function synthesizeAtomically(outdir: string, build: (stagingOutdir: stri
  * cdk.tf when the app was asked for HCL output, as `cdktf synth --hcl` does). Opt-in: the HCL
  * formatter is a second Go wasm runtime, ~0.15 s and ~40 MB more per synth (measured 2026-11-22).
  */
-export async function synthesizeWithReviewHcl(outdir: string, build: (stagingOutdir: string) => App, _options: SynthesisOptions = {}): Promise<SynthesisReport> {
+export async function synthesizeWithReviewHcl(outdir: string, build: (stagingOutdir: string) => App, options: SynthesisOptions = {}): Promise<SynthesisReport> {
   const staging = stagingDirFor(outdir);
   try {
-    const staged = stage(staging, outdir, build);
+    const staged = stage(staging, outdir, build, options);
     for (const stack of staged.stacks) {
       const hcl = await renderReviewHcl(stack);
       writeFile(path.join(staging, "hcl", stack.node.id, "main.tf"), hcl);
@@ -82,7 +81,12 @@ function stagingDirFor(outdir: string): string {
   return staging;
 }
 
-function stage(staging: string, outdir: string, build: (stagingOutdir: string) => App): { report: Omit<SynthesisReport, "removedStacks">; stacks: TerraformStack[]; manifest: Manifest } {
+function stage(
+  staging: string,
+  outdir: string,
+  build: (stagingOutdir: string) => App,
+  review: ReviewOptions,
+): { report: Omit<SynthesisReport, "removedStacks">; stacks: TerraformStack[]; manifest: Manifest } {
   const app = build(staging);
   app.synth();
   const manifest = JSON.parse(readFileSync(path.join(staging, "manifest.json"), "utf8")) as Manifest;
@@ -97,9 +101,9 @@ function stage(staging: string, outdir: string, build: (stagingOutdir: string) =
     const configFile = path.basename(manifest.stacks[name]?.synthesizedStackPath ?? "cdk.tf.json");
     writeFile(path.join(stackDir, "README.md"), renderStackReadme(json, { name, summary, applyNotes, dependsOn, neededBy, configFile }));
     writeFile(path.join(stackDir, "terraform.tfvars.example"), renderStackTfvarsExample(json, name));
-    return renderStackSummary(name, json, dependsOn, previousSynthesis(outdir, name));
+    return { name, json, dependsOn, previous: previousSynthesis(outdir, name) };
   });
-  return { report: { app, stackNames: stacks.map((stack) => stack.node.id), summary: summaries.join("\n") }, stacks, manifest };
+  return { report: { app, stackNames: stacks.map((stack) => stack.node.id), summary: reviewSynthesis(outdir, summaries, review) }, stacks, manifest };
 }
 
 /** The stack as written (cheaper than resolving it again), or resolved when it was written as HCL. */

@@ -26,25 +26,7 @@ export const SENSITIVE: Readonly<Record<string, readonly string[]>> = {
   digitalocean_spaces_key: ["secret_key"],
 };
 
-/**
- * Arguments whose change makes the real provider replace the resource (ForceNew in SDKv2,
- * RequiresReplace in the plugin framework): the plan is then a delete + create, computed values
- * become unknown again, and create-time provisioners run. Only what our stacks can change.
- */
-export const REQUIRES_REPLACE: Readonly<Record<string, readonly string[]>> = {
-  // hashicorp/local: a file cannot be updated in place, every argument replaces it.
-  local_file: ["content", "content_base64", "sensitive_content", "source", "filename", "file_permission", "directory_permission"],
-  local_sensitive_file: ["content", "content_base64", "source", "filename", "file_permission", "directory_permission"],
-  null_resource: ["triggers"],
-  digitalocean_droplet: ["image", "region", "user_data", "ssh_keys", "vpc_uuid"],
-  digitalocean_vpc: ["region"],
-  digitalocean_ssh_key: ["public_key"],
-  digitalocean_domain: ["name"],
-  digitalocean_record: ["domain", "type"],
-  digitalocean_spaces_bucket: ["name", "region"],
-  cloudflare_dns_record: ["zone_id"],
-  cloudflare_zero_trust_tunnel_cloudflared: ["account_id"],
-};
+export { REQUIRES_REPLACE } from "../../constructs/force-new-attributes";
 
 /** Provider arguments that are Terraform meta-arguments, not schema attributes. */
 export const PROVIDER_META_ARGUMENTS: readonly string[] = ["alias"];
