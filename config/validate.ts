@@ -36,7 +36,7 @@ function secretIssues(raw: Record<string, unknown>, source: string): ConfigIssue
         line: lineOfKey(source, [key]),
         problem: `is a secret and must not be stored in a tfvars file; remove it and export TF_VAR_${key} at deploy time (it is a sensitive Terraform variable)`,
       });
-    } else if (looksLikeSecretValue(value)) {
+    } else if (looksLikeSecretValue(value, key)) {
       issues.push({
         key,
         line: lineOfKey(source, [key]),
@@ -82,7 +82,7 @@ function schemaIssues(issue: z.core.$ZodIssue, raw: Record<string, unknown>, sou
   if (issue.code === "invalid_key") {
     return [{ ...base, problem: `has an invalid key: ${issue.issues.map((inner) => inner.message).join("; ")}` }];
   }
-  return [{ ...base, ...(value === undefined ? {} : { shownValue: showValue(value) }), problem: issue.message }];
+  return [{ ...base, ...(value === undefined ? {} : { shownValue: showValue(value, String(path[path.length - 1] ?? "")) }), problem: issue.message }];
 }
 
 function toConfig(raw: Tfvars): Config {
@@ -176,8 +176,8 @@ function joinPath(path: readonly PropertyKey[]): string {
 }
 
 /** Renders a value for an error message; credentials are never rendered. */
-export function showValue(value: unknown): string {
-  if (looksLikeSecretValue(value)) return "<redacted>";
+export function showValue(value: unknown, key?: string): string {
+  if (looksLikeSecretValue(value, key)) return "<redacted>";
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
