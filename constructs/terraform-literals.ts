@@ -83,11 +83,11 @@ export function makeStackLiteralsInert(stack: TerraformStack): void {
   const toTerraform = stack.toTerraform.bind(stack);
   const toHclTerraform = stack.toHclTerraform.bind(stack);
   stack.toTerraform = () => {
-    wrapElements(stack);
+    makeElementsInert(stack);
     return toTerraform();
   };
   stack.toHclTerraform = () => {
-    wrapElements(stack);
+    makeElementsInert(stack);
     return toHclTerraform();
   };
 }
@@ -97,7 +97,7 @@ export function makeStackLiteralsInert(stack: TerraformStack): void {
  * anything (`$${` would stay doubled in a state path), and the `workspace =
  * "${terraform.workspace}"` expression CDKTF itself writes into every cross-stack remote state.
  */
-function wrapElements(stack: TerraformStack): void {
+export function makeElementsInert(stack: TerraformStack): void {
   for (const node of stack.node.findAll()) {
     if (!TerraformElement.isTerraformElement(node) || node instanceof TerraformBackend || inertElements.has(node)) continue;
     inertElements.add(node);
