@@ -30,7 +30,7 @@ export const show = (at: ConfigPath): string => at.map((step) => (typeof step ==
 export const markerOf = (at: ConfigPath): string => `planted<${show(at)}>`;
 
 /** Config keys the constructs accept any text in (see hostile-values.test.ts, which proves the list complete). */
-export const FREE_TEXT_KEYS: readonly ConfigPath[] = [["region"], ["dropletImage"], ["sshKeyName"], ["spacesRegion"]];
+export const FREE_TEXT_KEYS: readonly ConfigPath[] = [["region"], ["dropletImage"], ["sshKeyName"], ["spacesRegion"], ["commonTags", "cost-center"], ["commonTags", "team"]];
 
 /** `base` with a hostile value in each of `keys` and a hostile tag key (the config's only free-form map keys). */
 export function withHostileValues(base: Config, keys: readonly ConfigPath[]): Config {
