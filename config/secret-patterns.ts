@@ -11,6 +11,8 @@ export interface SecretDetector {
   readonly pattern: RegExp;
   /** Public keys have this shape too (a WireGuard public key): skipped in a public-key field. */
   readonly publicKeyShaped?: boolean;
+  /** A further test of the matched text. @default every match counts */
+  readonly accept?: (match: string) => boolean;
 }
 
 /** Last base64 character of 32 bytes: only 4 bits of the final sextet are used. */
@@ -39,7 +41,14 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
   { kind: "Spaces access key", pattern: /DO00[0-9A-Z]{16}/ },
   // 32 bytes of base64, padded or not, without a label: a WireGuard key or a Spaces secret key
   // (43 characters). Public keys the config declares are taken out of the text before detection.
-  { kind: "WireGuard key or Spaces secret key", pattern: new RegExp(`[A-Za-z0-9+/]{42}${KEY_TAIL}(=|(?![A-Za-z0-9+/=]))`), publicKeyShaped: true },
+  // Mixed case and digits, as random base64 of that length always is: a hex digest has a
+  // 43-character tail of the same alphabet and is no key.
+  {
+    kind: "WireGuard key or Spaces secret key",
+    pattern: new RegExp(`[A-Za-z0-9+/]{42}${KEY_TAIL}(=|(?![A-Za-z0-9+/=]))`, "g"),
+    publicKeyShaped: true,
+    accept: mixesCaseAndDigits,
+  },
 ];
 
 /**
@@ -72,7 +81,7 @@ export interface SecretScanOptions {
 export function secretKindIn(text: string, options: SecretScanOptions = {}): string | undefined {
   const scanned = withoutPublicValues(text, options.publicValues ?? []);
   const publicKeyField = options.publicKeyField === true;
-  const shaped = SECRET_DETECTORS.find((detector) => !(publicKeyField && detector.publicKeyShaped === true) && detector.pattern.test(scanned));
+  const shaped = SECRET_DETECTORS.find((detector) => !(publicKeyField && detector.publicKeyShaped === true) && detects(detector, scanned));
   if (shaped !== undefined) return shaped.kind;
   if (publicKeyField) return undefined;
   return highEntropyRun(scanned.replace(TERRAFORM_REFERENCE, " ")) === undefined ? undefined : "high-entropy token";
@@ -84,6 +93,16 @@ export function secretKindIn(text: string, options: SecretScanOptions = {}): str
  */
 const TERRAFORM_REFERENCE = /(?<!\$)\$\{[a-z][a-z0-9_]*\.[A-Za-z0-9_.\-\[\]"]*\}/g;
 
+function detects(detector: SecretDetector, text: string): boolean {
+  const { accept } = detector;
+  if (accept === undefined) return detector.pattern.test(text);
+  return [...text.matchAll(detector.pattern)].some(([match]) => accept(match));
+}
+
+function mixesCaseAndDigits(text: string): boolean {
+  return /[A-Z]/.test(text) && /[a-z]/.test(text) && /[0-9]/.test(text);
+}
+
 function withoutPublicValues(text: string, publicValues: readonly string[]): string {
   // Longest first, so a key's base64 body never leaves the rest of a longer declared value.
   const values = [...publicValues].filter((value) => value.length > 0).sort((a, b) => b.length - a.length);
@@ -94,7 +113,7 @@ function withoutPublicValues(text: string, publicValues: readonly string[]): str
 /** The first run that passes the high-entropy rule, if any. */
 export function highEntropyRun(text: string): string | undefined {
   for (const [run] of text.matchAll(CANDIDATE_RUN)) {
-    if (/[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run) && !isIdentifier(run) && shannonBits(run) >= HIGH_ENTROPY_MIN_BITS) return run;
+    if (mixesCaseAndDigits(run) && !isIdentifier(run) && shannonBits(run) >= HIGH_ENTROPY_MIN_BITS) return run;
   }
   return undefined;
 }
