@@ -21,6 +21,9 @@ import type { IConstruct } from "constructs";
  *
  * Text that is not a Terraform template (a rendered cloud-config, a wg0.conf) is therefore
  * passed to constructs as it is, and Terraform hands it to the provider byte for byte.
+ *
+ * Limit: a value produced lazily (cdktf `Lazy`, any IResolvable object) is computed after the
+ * boundary and is not escaped; configuration text is never passed that way.
  */
 export function escapeTerraformTemplate(literal: string): string {
   return literal.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
