@@ -6,6 +6,7 @@ import { digitalOceanTags } from "../constructs/naming";
 import { Networking } from "../constructs/networking";
 import { Project } from "../constructs/project";
 import { Spaces, STANDARD_BUCKETS } from "../constructs/spaces";
+import { makeStackLiteralsInert } from "../constructs/terraform-literals";
 import { PropsError } from "../constructs/validation";
 
 const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKpn7kzZTvCxBhv1SlPnQ1nMx8wlrEKzR4HaSdyFrSic a@b";
@@ -124,8 +125,9 @@ describe("invalid props are refused at construction, naming the construct, prop 
 });
 
 describe("Droplet user data reaches the droplet byte for byte", () => {
-  it("escapes Terraform template sequences so shell variables are not read as references", () => {
+  it("the escaping boundary makes Terraform template sequences literal, so shell variables are not read as references", () => {
     const stack = freshStack();
+    makeStackLiteralsInert(stack);
     const userData = '#cloud-config\nruncmd:\n  - echo "${HOME}" %{x}\n';
     new Droplet(stack, "droplet", { ...dropletProps, userData });
     const synthesized = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };

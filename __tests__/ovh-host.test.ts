@@ -1,10 +1,12 @@
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { OvhHost, type OvhHostProps } from "../constructs/ovh-host";
+import { makeStackLiteralsInert } from "../constructs/terraform-literals";
 
 const USER_DATA = "#cloud-config\nruncmd:\n  - echo \"${HOME}\" %{x}\n";
 
 function synthesized(props: Partial<OvhHostProps> = {}): Record<string, Record<string, Record<string, unknown>>> {
   const stack = new TerraformStack(Testing.app(), "hosts");
+  makeStackLiteralsInert(stack);
   new OvhHost(stack, "core-prod", { name: "core-prod", publicIpv4: "198.51.100.20", userData: USER_DATA, ...props });
   return (JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> }).resource;
 }
@@ -40,6 +42,7 @@ describe("OvhHost construct", () => {
 
   it("refuses user data only known at apply time (it is written at synth)", () => {
     const stack = new TerraformStack(Testing.app(), "hosts");
+  makeStackLiteralsInert(stack);
     const userData = new TerraformVariable(stack, "user_data", { type: "string" }).stringValue;
     expect(() => new OvhHost(stack, "x", { name: "x", publicIpv4: "198.51.100.20", userData })).toThrow(/userData = "<reference>": expected the rendered cloud-config text/);
   });

@@ -65,7 +65,7 @@ export function schemaIssues(
     const hint = suggestion === undefined || suggestion === value ? "" : `. Did you mean "${suggestion}"?`;
     return [{ ...base, shownValue: showValue(value), problem: `${issue.message}${hint}` }];
   }
-  return [{ ...base, ...(value === undefined ? {} : { shownValue: showValue(value) }), problem: issue.message }];
+  return [{ ...base, ...(value === undefined ? {} : { shownValue: showValue(value, String(path[path.length - 1] ?? "")) }), problem: issue.message }];
 }
 
 /** "true" where a boolean was expected, "443" where a number was. */

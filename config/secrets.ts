@@ -1,3 +1,4 @@
+import type { Config } from "./config";
 import { secretKindIn } from "./secret-patterns";
 
 /**
@@ -21,10 +22,30 @@ export function isSecretKey(key: string): boolean {
   return (KNOWN_SECRET_VARIABLES as readonly string[]).includes(key) || SECRET_KEY_PATTERN.test(key);
 }
 
-/** True when a value looks like a credential, whatever key holds it. */
-export function looksLikeSecretValue(value: unknown): boolean {
-  if (typeof value === "string") return secretKindIn(value) !== undefined;
-  if (Array.isArray(value)) return value.some(looksLikeSecretValue);
-  if (value !== null && typeof value === "object") return Object.values(value).some(looksLikeSecretValue);
+/**
+ * tfvars keys whose values are public key material (`ssh_public_key`, a host's
+ * `wireguard_public_key`): a WireGuard public key has exactly the shape of a private one, so
+ * only the key that holds it tells them apart.
+ */
+export function isPublicKeyKey(key: string): boolean {
+  return /(^|_)public_key$/.test(key);
+}
+
+/**
+ * True when a value looks like a credential, whatever key holds it (`key` is the tfvars key
+ * holding `value`). Under a public-key key, at any depth, only what no public key looks like
+ * counts (a private key, a token).
+ */
+export function looksLikeSecretValue(value: unknown, key?: string): boolean {
+  const publicKeyField = key !== undefined && isPublicKeyKey(key);
+  if (typeof value === "string") return secretKindIn(value, { publicKeyField }) !== undefined;
+  if (Array.isArray(value)) return value.some((item) => looksLikeSecretValue(item, key));
+  if (value !== null && typeof value === "object") return Object.entries(value).some(([inner, item]) => looksLikeSecretValue(item, inner));
   return false;
+}
+
+/** The public key material of a config: the SSH public key (whole and its base64 body) and every WireGuard public key. */
+export function publicKeyValuesOf(config: Config): string[] {
+  const sshBody = config.sshPublicKey.trim().split(/\s+/)[1];
+  return [config.sshPublicKey, ...(sshBody === undefined ? [] : [sshBody]), ...config.hosts.flatMap((host) => (host.mesh?.publicKey === undefined ? [] : [host.mesh.publicKey]))];
 }

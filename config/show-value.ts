@@ -1,8 +1,11 @@
 import { looksLikeSecretValue } from "./secrets";
 
-/** Renders a value for an error message; credentials are never rendered. */
-export function showValue(value: unknown): string {
-  if (looksLikeSecretValue(value)) return "<redacted>";
+/**
+ * Renders a value for an error message; credentials are never rendered. `key` names the setting,
+ * so a public key in a public-key setting is shown rather than taken for a private one.
+ */
+export function showValue(value: unknown, key?: string): string {
+  if (looksLikeSecretValue(value, key)) return "<redacted>";
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -70,7 +70,7 @@ function secretIssues(raw: Record<string, unknown>, locator: SourceLocator): Con
         ...locator.key([key]),
         problem: `is a secret and must not be stored in a tfvars file; remove it and export TF_VAR_${key} at deploy time (it is a sensitive Terraform variable)`,
       });
-    } else if (looksLikeSecretValue(value)) {
+    } else if (looksLikeSecretValue(value, key)) {
       issues.push({
         key,
         ...locator.value([key]),

@@ -93,7 +93,8 @@ export class Droplet extends Construct {
       image: props.image,
       vpcUuid: props.vpcUuid,
       sshKeys: [this.sshKeyFingerprint],
-      userData: escapeTerraformTemplate(props.userData),
+      // Passed as written: terraform-literals.ts escapes `${` and `%{` of every literal string.
+      userData: props.userData,
       monitoring: props.monitoring ?? true,
       backups: props.backups ?? false,
       ipv6: props.ipv6 ?? false,
@@ -112,13 +113,4 @@ export class Droplet extends Construct {
       });
     }
   }
-}
-
-/**
- * Terraform reads `${` and `%{` in any string (JSON syntax included) as template syntax, so a
- * shell line like `echo ${HOME}` in user data would be an invalid reference. `$${` and `%%{`
- * are Terraform's escapes: the droplet receives the document byte for byte.
- */
-export function escapeTerraformTemplate(literal: string): string {
-  return literal.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }

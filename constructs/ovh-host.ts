@@ -1,7 +1,7 @@
 import { SensitiveFile } from "@cdktf/provider-local/lib/sensitive-file";
 import { Construct } from "constructs";
-import { escapeTerraformTemplate } from "./droplet";
 import { HOST_NAME } from "./naming";
+import { terraformExpression } from "./terraform-literals";
 import { isUnresolved, PropsError, requireMatch } from "./validation";
 
 export interface OvhHostProps {
@@ -34,9 +34,9 @@ export class OvhHost extends Construct {
     const renderedDir = props.renderedDir ?? "rendered";
 
     this.userDataFile = new SensitiveFile(this, "user_data", {
-      filename: `\${path.module}/${renderedDir}/${props.name}/user-data.yaml`,
-      // Shell in the cloud-config is not a Terraform template: `${` and `%{` are escaped.
-      content: escapeTerraformTemplate(props.userData),
+      filename: `${terraformExpression("path.module")}/${renderedDir}/${props.name}/user-data.yaml`,
+      // Shell in the cloud-config is not a Terraform template: terraform-literals.ts escapes it.
+      content: props.userData,
       filePermission: "0600",
       directoryPermission: "0755",
     });

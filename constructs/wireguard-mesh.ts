@@ -3,6 +3,7 @@ import { Resource } from "@cdktf/provider-null/lib/resource";
 import { Construct } from "constructs";
 import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
 import { peersOf, wgQuickConfigOf, type MeshPlan } from "./mesh-plan";
+import { terraformExpression } from "./terraform-literals";
 import { PropsError, requireMatch } from "./validation";
 
 export interface WireguardMeshProps {
@@ -44,7 +45,7 @@ export class WireguardMesh extends Construct {
     const syncs: Record<string, Resource> = {};
     for (const member of props.plan.members) {
       const file = new File(this, `${member.name}_wg0_conf`, {
-        filename: `\${path.module}/${renderedDir}/${member.name}/wg0.conf`,
+        filename: `${terraformExpression("path.module")}/${renderedDir}/${member.name}/wg0.conf`,
         content: wgQuickConfigOf(props.plan, member.name),
         filePermission: "0644",
         directoryPermission: "0755",

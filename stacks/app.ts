@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import type { Config } from "../config/config";
 import { dropletUserData } from "../cloud-init/host-user-data";
 import { applyPolicies } from "../constructs/policy/aspect";
+import { makeTerraformLiteralsInert, tokenMarkerIn } from "../constructs/terraform-literals";
 import { PROJECT_ROOT_CONTEXT } from "./backend";
 import { DataStack } from "./data-stack";
 import { EdgeStack, edgeUsesDroplet } from "./edge-stack";
@@ -29,6 +30,8 @@ export function stackName(role: "main" | "data" | "hosts" | "edge", config: Conf
 
 /** Builds every stack of the product from one validated config; the guard-rail policies run on synth. */
 export function buildApp(config: Config, options: BuildAppOptions = {}): App {
+  const smuggled = tokenMarkerIn(config);
+  if (smuggled !== undefined) throw new Error(`${smuggled}: a CDKTF token marker ("\${TfToken[", "#{TfToken[", "&{TfToken[" or an encoded number) is not a configuration value`);
   const app = new App({
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
     ...(options.hclOutput === undefined ? {} : { hclOutput: options.hclOutput }),
@@ -41,6 +44,8 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   }
   addHostsStack(app, config, main);
   addEdgeStack(app, config, main);
+  // Before the policies, which read each stack's JSON: they judge what will be written.
+  makeTerraformLiteralsInert(app);
   applyPolicies(app, policyContextFor(config), options.onPolicyNotice === undefined ? {} : { notify: options.onPolicyNotice });
   return app;
 }

@@ -1,4 +1,5 @@
 import type { Config } from "../config/config";
+import { publicKeyValuesOf } from "../config/secrets";
 import { INTERNAL_SERVICE_PORTS } from "../constructs/firewall-rules";
 import { namePrefix } from "../constructs/naming";
 import type { PolicyContext } from "../constructs/policy/types";
@@ -18,5 +19,6 @@ export function policyContextFor(config: Config): PolicyContext {
     // Every host's cloud-init carries UFW, so a droplet behind a DigitalOcean firewall needs it too.
     requireUfwOnFirewalledDroplets: true,
     waivers: config.policyWaivers.map((waiver, index) => ({ ...waiver, source: `policy_waivers[${index}]` })),
+    publicKeyValues: publicKeyValuesOf(config),
   };
 }

@@ -60,6 +60,11 @@ export interface PolicyContext {
    */
   readonly requireUfwOnFirewalledDroplets: boolean;
   readonly waivers: readonly PolicyWaiver[];
+  /**
+   * Public key material the config declares (SSH and WireGuard public keys): SEC-001 allows
+   * exact copies of these and flags any other key-shaped value. @default none
+   */
+  readonly publicKeyValues?: readonly string[];
 }
 
 /** A policy: reads every synthesized block of the app, returns what it found. */
