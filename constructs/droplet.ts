@@ -5,6 +5,7 @@ import { SshKey } from "@cdktf/provider-digitalocean/lib/ssh-key";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { sshPublicKeyProblem } from "../config/ssh-key";
+import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { PropsError, RESOURCE_NAME, requireMatch } from "./validation";
 
 /** Register a new key from its public half, or reuse a key already in the account by name. */
@@ -82,11 +83,11 @@ export class Droplet extends Construct {
 
     this.sshKeyFingerprint =
       props.sshKey.kind === "create"
-        ? new SshKey(this, "ssh-key", { name: props.sshKey.name, publicKey: props.sshKey.publicKey }).fingerprint
-        : new DataDigitaloceanSshKey(this, "ssh-key", { name: props.sshKey.name }).fingerprint;
+        ? nameResource(new SshKey(this, "ssh-key", { name: props.sshKey.name, publicKey: props.sshKey.publicKey }), RESOURCE_NAMES.sshKey).fingerprint
+        : nameResource(new DataDigitaloceanSshKey(this, "ssh-key", { name: props.sshKey.name }), RESOURCE_NAMES.sshKey).fingerprint;
 
     const timeouts = props.timeouts ?? {};
-    this.droplet = new DropletResource(this, "droplet", {
+    this.droplet = nameResource(new DropletResource(this, "droplet", {
       name: props.name,
       region: props.region,
       size: props.size,
@@ -103,13 +104,13 @@ export class Droplet extends Construct {
         createBeforeDestroy: true,
         ...(props.replaceOnUserDataChange === true ? {} : { ignoreChanges: ["user_data"] }),
       },
-    });
+    }), RESOURCE_NAMES.droplet);
 
     if (props.projectId !== undefined) {
-      this.projectResources = new ProjectResources(this, "project-resources", {
-        project: props.projectId,
-        resources: [this.droplet.urn],
-      });
+      this.projectResources = nameResource(
+        new ProjectResources(this, "project-resources", { project: props.projectId, resources: [this.droplet.urn] }),
+        RESOURCE_NAMES.dropletInProject,
+      );
     }
   }
 }
