@@ -3,7 +3,8 @@ import { ConfigError } from "./config/errors";
 import { loadConfigFile, resolveConfigFile } from "./config/load";
 import { PolicyError } from "./constructs/policy/report";
 import { PropsError } from "./constructs/validation";
-import { buildApp } from "./stacks/app";
+import { adoptionNotes } from "./stacks/adoption";
+import { buildApp, stackName } from "./stacks/app";
 import { synthesizeAtomically, synthesizeWithReviewHcl } from "./stacks/synthesize";
 
 const USAGE = "usage: npm run synth [-- --config <file.tfvars>] [--hcl] [--quiet]   (or INFRA_CONFIG=<file> cdktf synth)";
@@ -30,6 +31,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const report = withHcl ? await synthesizeWithReviewHcl(outdir, build) : synthesizeAtomically(outdir, build);
   console.log(`synthesized ${report.stackNames.join(", ")} from ${file} into ${outdir}`);
   if (!argv.includes("--quiet")) console.log(`\n${report.summary}`);
+  const notes = adoptionNotes(config);
+  if (notes.length > 0) console.log(`\nadoption (docs/adopting.md):\n${notes.map((note) => `  ${stackName(note.stack, config)}: ${note.text}`).join("\n")}`);
 }
 
 class UsageError extends Error {}

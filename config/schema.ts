@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ADOPT_KEYS, adoptSchema, checkAdoption } from "./adopt-schema";
 import { POLICY_IDS } from "../constructs/policy/catalog";
 import { cidrProblem, cidrsOverlap, isRfc1918, isWholeInternet, parseCidr } from "./cidr";
 import { DROPLET_REGIONS, SPACES_REGIONS, SUPPORTED_IMAGES } from "./digitalocean-catalog";
@@ -103,6 +104,7 @@ export const tfvarsSchema = z
       .default({}),
     mesh: meshSchema.optional(),
     cloudflare: cloudflareSchema.optional(),
+    adopt: adoptSchema.optional(),
   })
   .superRefine((raw, ctx) => {
     if (raw.use_existing_ssh_key && raw.ssh_key_name === undefined) {
@@ -150,6 +152,7 @@ export const tfvarsSchema = z
       }
     });
     checkTopology(raw, ctx);
+    checkAdoption(raw, ctx);
     const tagCount = Object.keys(raw.common_tags).length;
     if (tagCount > 20) {
       ctx.addIssue({ code: "custom", path: ["common_tags"], message: `has ${tagCount} tags; expected at most 20` });
@@ -162,4 +165,4 @@ export type Tfvars = z.output<typeof tfvarsSchema>;
 export const TFVARS_KEYS: readonly string[] = Object.keys(tfvarsSchema.shape);
 
 /** Fields of nested settings, for "did you mean" suggestions inside them. */
-export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = { policy_waivers: Object.keys(policyWaiver.shape), ...TOPOLOGY_NESTED_KEYS };
+export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = { policy_waivers: Object.keys(policyWaiver.shape), ...TOPOLOGY_NESTED_KEYS, adopt: ADOPT_KEYS };

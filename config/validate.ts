@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { toAdoptConfig } from "./adopt-schema";
 import type { CloudflareConfig, Config, HostConfig } from "./config";
 import { ConfigError, type ConfigIssue } from "./errors";
 import { lineOfKey } from "./locate";
@@ -116,6 +117,7 @@ function toConfig(raw: Tfvars): Config {
       .map(([name, host]) => toHost(name, host, raw.droplet_image)),
     ...(raw.mesh === undefined ? {} : { mesh: raw.mesh }),
     ...(raw.cloudflare === undefined ? {} : { cloudflare: toCloudflare(raw.cloudflare) }),
+    ...(raw.adopt === undefined ? {} : { adopt: toAdoptConfig(raw.adopt) }),
   };
 }
 
