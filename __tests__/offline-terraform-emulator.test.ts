@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { buildEmulatorHome, cliConfig, WRAPPER } from "../offline-terraform/emulator-home";
 import { FakeValues } from "../offline-terraform/provider/fake-values";
 import { decodeValue, encodeValue, UNKNOWN, type Value } from "../offline-terraform/provider/msgpack-value";
-import { applyValue, planValue } from "../offline-terraform/provider/resource-values";
+import { applyValue, conformValue, nullValue, planValue } from "../offline-terraform/provider/resource-values";
 import type { SchemaBlock } from "../offline-terraform/schema/types";
 
 const droplet: SchemaBlock = {
@@ -68,6 +68,25 @@ describe("planning and applying", () => {
     const vpc: SchemaBlock = { attributes: [{ name: "id", type: "string", optional: true, computed: true }], blockTypes: [] };
     const applied = applyValue(vpc, { id: UNKNOWN }, new FakeValues("digitalocean_vpc", "seed")) as Record<string, unknown>;
     expect(applied.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe("reading objects back from the fake cloud", () => {
+  it("shapes a partial object (created in the console) to the schema: null if optional, a fake if computed, unknown keys dropped", () => {
+    const read = conformValue(droplet, { id: "123456789", name: "app", tags: ["x"], not_in_schema: 1 }, new FakeValues("digitalocean_droplet", "123456789")) as Record<string, unknown>;
+    expect(read).toMatchObject({ id: "123456789", name: "app", tags: ["x"], user_data: null, urn: "do:droplet:123456789", timeouts: null });
+    expect(read.ipv4_address).toMatch(/^203\.0\.113\.\d+$/);
+    expect(read).not.toHaveProperty("not_in_schema");
+    expect(Object.keys(read).sort()).toEqual([...droplet.attributes.map((attribute) => attribute.name), "timeouts"].sort());
+  });
+
+  it("keeps a complete object exactly as stored, so a refresh after apply shows no drift", () => {
+    const applied = applyValue(droplet, planValue(droplet, config, true), new FakeValues("digitalocean_droplet", "seed")) as Record<string, Value>;
+    expect(conformValue(droplet, applied, new FakeValues("digitalocean_droplet", "other"))).toEqual(applied);
+  });
+
+  it("starts an import from an all-null object holding only what the import id says", () => {
+    expect(nullValue(droplet, { id: "42" })).toEqual({ ...Object.fromEntries(droplet.attributes.map((attribute) => [attribute.name, null])), id: "42", timeouts: null });
   });
 });
 

@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, mkdirSync, readdirSync, writeFileSync } from "
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { deriveProviderSchema } from "./schema/derive-provider";
+import { DEFAULT_STORE_NAME } from "./store";
 
 /** The pinned providers the emulator serves: the @cdktf/provider-* packages the app imports. */
 export const PROVIDER_PACKAGES = ["digitalocean", "cloudflare", "null", "local"].map((name) => `@cdktf/provider-${name}`);
@@ -9,7 +10,7 @@ export const PROVIDER_PACKAGES = ["digitalocean", "cloudflare", "null", "local"]
 /** Both this directory and the CLI bundle's `.build/` sit at the project root. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
 const SOURCE_DIR = path.join(REPO_ROOT, "offline-terraform");
-/** Git-ignored: the provider bundle, derived schemas, filesystem mirror, CLI config, scratch state. */
+/** Git-ignored: the provider bundle, derived schemas, filesystem mirror, CLI config, scratch state, the default fake cloud. */
 export const DEFAULT_HOME = path.join(REPO_ROOT, ".offline-terraform");
 
 /**
@@ -28,6 +29,12 @@ export interface EmulatorHome {
   readonly cliConfigFile: string;
   /** registry.terraform.io/<ns>/<type> -> version */
   readonly providers: Readonly<Record<string, string>>;
+}
+
+/** OFFLINE_TF_HOME when set (a shell that ran tf:env, a test's own home), else the project's. */
+export function emulatorHomeFromEnvironment(): string {
+  const home = process.env.OFFLINE_TF_HOME;
+  return home !== undefined && home !== "" ? path.resolve(home) : DEFAULT_HOME;
 }
 
 /** Writes the provider bundle, schemas, mirror and CLI config into `home`. */
@@ -80,8 +87,12 @@ function terraformPlatform(): string {
   return `${process.platform}_${arch}`;
 }
 
-/** The environment every Terraform run against the emulator gets. */
-export function terraformEnvironment(emulator: EmulatorHome, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+/**
+ * The environment every Terraform run against the emulator gets. The fake cloud is always
+ * named: `store`, else the one inside the emulator home (never a store the caller's shell
+ * happens to point at).
+ */
+export function terraformEnvironment(emulator: EmulatorHome, base: NodeJS.ProcessEnv = process.env, store?: string): NodeJS.ProcessEnv {
   return {
     ...base,
     TF_CLI_CONFIG_FILE: emulator.cliConfigFile,
@@ -90,5 +101,6 @@ export function terraformEnvironment(emulator: EmulatorHome, base: NodeJS.Proces
     TF_IN_AUTOMATION: "1",
     TF_INPUT: "0",
     OFFLINE_TF_HOME: emulator.home,
+    OFFLINE_TF_STORE: path.resolve(store ?? path.join(emulator.home, DEFAULT_STORE_NAME)),
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CtyType } from "../schema/types";
 import type { Value } from "./msgpack-value";
+import { NAME_IDS, NUMERIC_IDS } from "./object-ids";
 
 /**
  * Type-correct stand-ins for what the real API would return, derived from a stable seed (the
@@ -62,9 +63,3 @@ export class FakeValues {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
 }
-
-/** Resource types whose real ids are integers (as strings in state). */
-const NUMERIC_IDS = new Set(["digitalocean_droplet", "digitalocean_record", "digitalocean_ssh_key", "digitalocean_volume", "digitalocean_floating_ip_assignment"]);
-
-/** Resource types whose id is their name. */
-const NAME_IDS = new Set(["digitalocean_domain", "digitalocean_spaces_bucket", "digitalocean_tag"]);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { DEFAULT_STORE_NAME } from "../store";
 import type { ProviderSchema } from "../schema/types";
 import { servePlugin } from "./plugin-server";
 
@@ -16,4 +17,10 @@ if (type === undefined) {
   process.exit(1);
 }
 const schema = JSON.parse(readFileSync(path.join(__dirname, "schemas", `${type}.json`), "utf8")) as ProviderSchema;
-servePlugin(schema, path.join(__dirname, "proto"));
+servePlugin(schema, path.join(__dirname, "proto"), fakeCloudFile());
+
+/** The fake cloud the run uses: OFFLINE_TF_STORE, else the store inside the emulator home. */
+function fakeCloudFile(): string {
+  const store = process.env.OFFLINE_TF_STORE;
+  return store !== undefined && store !== "" ? path.resolve(store) : path.join(__dirname, DEFAULT_STORE_NAME);
+}

@@ -20,7 +20,7 @@ const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enu
  * announced by one handshake line on stdout. The emulator runs without plugin TLS (Terraform
  * is started with TF_DISABLE_PLUGIN_TLS=1): the socket is local and private to the user.
  */
-export function servePlugin(schema: ProviderSchema, protoDir: string): void {
+export function servePlugin(schema: ProviderSchema, protoDir: string, storeFile: string): void {
   if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
     console.error("This is a Terraform provider emulator: Terraform starts it, it is not run directly.");
     process.exit(1);
@@ -37,7 +37,7 @@ export function servePlugin(schema: ProviderSchema, protoDir: string): void {
     rmSync(socket, { force: true });
     process.exit(0);
   };
-  server.addService(serviceOf(tfplugin6.Provider), unaryHandlers(providerHandlers(schema)));
+  server.addService(serviceOf(tfplugin6.Provider), unaryHandlers(providerHandlers(schema, storeFile)));
   server.addService(serviceOf(plugin.GRPCController), {
     Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
       callback(null, {});

@@ -1,5 +1,6 @@
 import { REQUIRES_REPLACE } from "../schema/overrides";
 import type { ProviderSchema, SchemaBlock } from "../schema/types";
+import { CloudObjects, ProviderError } from "./cloud-objects";
 import { FakeValues } from "./fake-values";
 import { decodeValue, encodeValue, UNKNOWN, type Value } from "./msgpack-value";
 import { applyValue, planValue, readDataValue } from "./resource-values";
@@ -15,9 +16,11 @@ type Handler = (request: Request) => object;
 /**
  * The tfplugin6 Provider service for one emulated provider. It accepts every configuration
  * Terraform core has already checked against the schema (core does the type, required and
- * unknown-argument checks); plans mark computed values unknown; applies fill them with fakes.
+ * unknown-argument checks); plans mark computed values unknown; applies fill them with fakes
+ * and keep the result in the fake cloud (`storeFile`), which refresh and import read back.
  */
-export function providerHandlers(schema: ProviderSchema): Record<string, Handler> {
+export function providerHandlers(schema: ProviderSchema, storeFile: string): Record<string, Handler> {
+  const cloud = new CloudObjects(storeFile);
   const schemaResponse = {
     provider: schemaMessage(schema.provider),
     resource_schemas: mapValues(schema.resources, schemaMessage),
@@ -45,7 +48,7 @@ export function providerHandlers(schema: ProviderSchema): Record<string, Handler
       const state = raw === undefined || raw.length === 0 ? null : (JSON.parse(Buffer.from(raw).toString("utf8")) as Value);
       return { upgraded_state: dynamic(state), diagnostics: [] };
     },
-    ReadResource: (request) => ({ new_state: request.current_state, diagnostics: [], private: request.private }),
+    ReadResource: (request) => ({ new_state: dynamic(cloud.read(request.type_name ?? "", resource(request), value(request.current_state))), diagnostics: [], private: request.private }),
     PlanResourceChange: (request) => {
       const prior = value(request.prior_state);
       const proposed = value(request.proposed_new_state);
@@ -57,17 +60,38 @@ export function providerHandlers(schema: ProviderSchema): Record<string, Handler
       };
     },
     ApplyResourceChange: (request) => {
+      const type = request.type_name ?? "";
+      const prior = value(request.prior_state);
       const planned = value(request.planned_state);
-      if (planned === null) return { new_state: dynamic(null), diagnostics: [] };
-      const fakes = new FakeValues(request.type_name ?? "", seedOf(value(request.config)));
-      return { new_state: dynamic(applyValue(resource(request), planned, fakes)), private: request.planned_private, diagnostics: [] };
+      if (planned === null) {
+        cloud.delete(type, prior);
+        return { new_state: dynamic(null), diagnostics: [] };
+      }
+      const seed = seedOf(value(request.config));
+      const applied = (suffix: string) => applyValue(resource(request), planned, new FakeValues(type, seed + suffix));
+      return withDiagnostics(() => ({ new_state: dynamic(prior === null ? cloud.create(type, applied) : cloud.update(type, applied(""))), private: request.planned_private, diagnostics: [] }));
     },
+    ImportResourceState: (request) =>
+      withDiagnostics(() => ({
+        imported_resources: [{ type_name: request.type_name, state: dynamic(cloud.import(request.type_name ?? "", resource(request), String(request.id ?? ""))), private: Buffer.alloc(0) }],
+        diagnostics: [],
+      })),
     ReadDataSource: (request) => {
       const config = value(request.config);
       const block = lookup(schema.dataSources, request.type_name, "data source");
       return { state: dynamic(readDataValue(block, config, new FakeValues(request.type_name ?? "", seedOf(config)))), diagnostics: [] };
     },
   };
+}
+
+/** A provider error becomes an error diagnostic, as the real providers report API refusals. */
+function withDiagnostics(respond: () => object): object {
+  try {
+    return respond();
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    return { diagnostics: [{ severity: "ERROR", summary: error.summary, detail: error.detail }] };
+  }
 }
 
 /** The replacing arguments that differ between the prior state and the proposed one (an unknown value counts as a change). */

@@ -61,3 +61,31 @@ function mapBlocks(value: Value, nesting: BlockNesting, update: (item: Value) =>
   if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, update(item)]));
   return value;
 }
+
+/**
+ * An object read from the fake cloud, shaped to the schema: attributes the store lacks (an
+ * object created "in the console" names only some) become null, or a fake when computed;
+ * nested blocks it lacks become empty; keys the schema does not know are dropped.
+ */
+export function conformValue(block: SchemaBlock, stored: Readonly<Record<string, unknown>>, fakes: FakeValues): Value {
+  const conformed: Record<string, Value> = {};
+  const names = block.attributes.map((attribute) => attribute.name).sort((a, b) => (a === "id" ? -1 : b === "id" ? 1 : 0));
+  for (const name of names) {
+    const attribute = block.attributes.find((candidate) => candidate.name === name)!;
+    if (name in stored) conformed[name] = (stored[name] ?? null) as Value;
+    else conformed[name] = attribute.computed === true ? fakes.value(name, attribute.type, conformed) : null;
+  }
+  for (const nested of block.blockTypes) {
+    const value = (stored[nested.typeName] ?? null) as Value;
+    const empty: Value = nested.nesting === "single" ? null : nested.nesting === "map" ? {} : [];
+    conformed[nested.typeName] = value === null ? empty : mapBlocks(value, nested.nesting, (item) => (isObject(item) ? conformValue(nested.block, item, fakes) : item));
+  }
+  return conformed;
+}
+
+/** An object with every attribute null and every nested block empty: an import's starting point. */
+export function nullValue(block: SchemaBlock, known: Readonly<Record<string, string>>): Value {
+  const value: Record<string, Value> = Object.fromEntries(block.attributes.map((attribute) => [attribute.name, known[attribute.name] ?? null]));
+  for (const nested of block.blockTypes) value[nested.typeName] = nested.nesting === "single" ? null : nested.nesting === "map" ? {} : [];
+  return value;
+}

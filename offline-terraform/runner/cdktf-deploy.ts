@@ -10,11 +10,12 @@ const PROJECT_FILES = ["cdktf.json", "main.ts", "package.json", "tsconfig.json",
 
 /**
  * Runs the real `cdktf deploy` (synth + init + apply of every stack, in dependency order)
- * against the emulator, in a scratch copy of the project so state stays out of the project.
+ * against the emulator, in a scratch copy of the project so state stays out of the project;
+ * `store` is the (scratch) fake cloud it applies into.
  * `--skip-provider-lock` is required: cdktf otherwise runs `terraform providers lock`, which
  * asks the registry itself and ignores the CLI config's filesystem mirror.
  */
-export function cdktfDeploy(projectRoot: string, workRoot: string, emulator: EmulatorHome): { status: number; seconds: number } {
+export function cdktfDeploy(projectRoot: string, workRoot: string, emulator: EmulatorHome, store: string): { status: number; seconds: number } {
   rmSync(workRoot, { recursive: true, force: true });
   mkdirSync(workRoot, { recursive: true });
   for (const name of PROJECT_FILES) {
@@ -31,7 +32,7 @@ export function cdktfDeploy(projectRoot: string, workRoot: string, emulator: Emu
   const cdktf = path.join(projectRoot, "node_modules", ".bin", "cdktf");
   const result = spawnSync(cdktf, ["deploy", "--skip-provider-lock", "--auto-approve", "*"], {
     cwd: workRoot,
-    env: { ...terraformEnvironment(emulator), ...variables, CI: "true" },
+    env: { ...terraformEnvironment(emulator, process.env, store), ...variables, CI: "true" },
     stdio: "inherit",
   });
   return { status: result.status ?? 1, seconds: (Date.now() - started) / 1000 };

@@ -27,6 +27,13 @@ export interface RunOptions {
   readonly log?: (line: string) => void;
   /** Only these stacks (default: every stack in the manifest). */
   readonly only?: readonly string[];
+  /** The fake cloud (default: the store inside the emulator home). */
+  readonly store?: string;
+  /**
+   * Keep the work root's Terraform state from earlier runs (a persistent deploy into `store`):
+   * only the copy of the outdir is replaced. Default: the work root is emptied first.
+   */
+  readonly keepState?: boolean;
 }
 
 /**
@@ -40,14 +47,14 @@ export function runOffline(command: Command, options: RunOptions): StepReport[] 
   const emulator = options.emulator ?? buildEmulatorHome();
   const log = options.log ?? (() => undefined);
   const workOutdir = path.join(options.workRoot, path.relative(options.projectRoot, options.outdir));
-  rmSync(options.workRoot, { recursive: true, force: true });
+  rmSync(options.keepState === true ? workOutdir : options.workRoot, { recursive: true, force: true });
   cpSync(options.outdir, workOutdir, { recursive: true, filter: (source) => !/(^|\/)(\.terraform|\.terraform\.lock\.hcl)$/.test(source) });
   const stacks = stacksInDependencyOrder(workOutdir).filter((stack) => options.only?.includes(stack.name) ?? true);
   const upstream = upstreamStackNames(stacks);
   const reports: StepReport[] = [];
   const step = (stack: ManifestStack, name: string, args: string[], accept: (result: TerraformResult) => boolean, summarize: (result: TerraformResult) => string): boolean => {
     const cwd = path.join(workOutdir, stack.workingDirectory);
-    const result = terraform(args, cwd, { ...terraformEnvironment(emulator), ...placeholderVariables(cwd) });
+    const result = terraform(args, cwd, { ...terraformEnvironment(emulator, process.env, options.store), ...placeholderVariables(cwd) });
     const ok = accept(result);
     const report = { stack: stack.name, step: name, ok, seconds: result.seconds, summary: ok ? summarize(result) : "FAILED", output: result.stdout + result.stderr };
     reports.push(report);
