@@ -5,6 +5,7 @@ import { terraformEnvironment } from "../offline-terraform/emulator-home";
 import { placeholderVariables } from "../offline-terraform/runner/offline-run";
 import { terraform } from "../offline-terraform/runner/terraform-process";
 import { adoptionFromState, parseState } from "../config/adopt-from-state";
+import { putObject } from "../offline-terraform/store";
 import { configFrom, EXAMPLE_SOURCE, REPO_ROOT, synthApp, type SynthResult } from "./helpers/synth";
 import { cleanUpTerraformRuns, describeWithTerraform, testEmulator } from "./helpers/terraform";
 
@@ -54,12 +55,28 @@ describeWithTerraform("adopting what the hand-written modules created (fake clou
       if (result.status !== 0) throw new Error(result.stdout + result.stderr);
     }
     block = adoptionFromState(parseState(readFileSync(path.join(modules, "terraform.tfstate"), "utf8"), "terraform.tfstate"), "terraform.tfstate").block;
-    synth = synthApp(await configFrom(`${EXAMPLE_SOURCE}\n${block}`));
-    for (const stack of ["main-production", "data-production"]) {
+    synth = synthApp(await configFrom(`${EXAMPLE_SOURCE}\n${block.replace(/\}\n$/, cloudflareAdoption())}`));
+    for (const stack of ["main-production", "data-production", "edge-production"]) {
       const init = tf(stackDir(stack), ["init"]);
       if (init.status !== 0) throw new Error(init.stdout + init.stderr);
     }
   }, 300_000);
+
+  /**
+   * Made in the Cloudflare dashboard: the blog's records and the tunnel with its configuration.
+   * Their ids are written into the adopt block by hand, as docs/adopting.md says.
+   */
+  function cloudflareAdoption(): string {
+    const zone = "023e105f4ecef8ad9ca31a8372d0c353";
+    const account = "699d98642c564d2e855e9661899b7252";
+    // Cloudflare record ids are 32 hex digits (the fake cloud would give a UUID).
+    const record = (id: string, type: string, content: string) => putObject(store, "cloudflare_dns_record", { id, zone_id: zone, name: "blog.example.org", type, content, ttl: 1, proxied: true });
+    const a = record("372e67954025e0ba6aaa6d586b9e0b59", "A", "198.51.100.20");
+    const aaaa = record("372e67954025e0ba6aaa6d586b9e0b60", "AAAA", "2001:db8:100::20");
+    const tunnel = putObject(store, "cloudflare_zero_trust_tunnel_cloudflared", { account_id: account, name: "izzzi-production-core-prod", config_src: "cloudflare" });
+    putObject(store, "cloudflare_zero_trust_tunnel_cloudflared_config", { account_id: account, tunnel_id: tunnel, source: "cloudflare" });
+    return `  cloudflare_records = {\n    "blog.example.org" = { A = "${a}", AAAA = "${aaaa}" }\n  }\n  cloudflare_tunnel = "${tunnel}"\n}\n`;
+  }
 
   afterAll(() => {
     cleanUpTerraformRuns([synth]);
@@ -132,8 +149,26 @@ describeWithTerraform("adopting what the hand-written modules created (fake clou
     expect(tf(stackDir("data-production"), ["apply", "-auto-approve", "adopt.plan"]).status).toBe(0);
   });
 
+  it("edge: the Cloudflare records and the tunnel made in the dashboard are imported, nothing is destroyed", () => {
+    const changes = planChanges("edge-production");
+    expect(summary(changes).filter((line) => line.startsWith("import+"))).toEqual([
+      "import+no-op cloudflare_zero_trust_tunnel_cloudflared.main",
+      "import+update cloudflare_dns_record.blog_example_org_a",
+      "import+update cloudflare_dns_record.blog_example_org_aaaa",
+      "import+update cloudflare_zero_trust_tunnel_cloudflared_config.main",
+    ]);
+    expect(changes.filter((change) => change.change.actions.includes("delete"))).toEqual([]);
+    // This config's comment on every record, and its ingress rules in the tunnel's configuration.
+    expect(changes.filter((change) => change.change.actions.includes("update")).map((change) => `${change.address}: ${changedAttributes(change).join(", ")}`)).toEqual([
+      "cloudflare_dns_record.blog_example_org_a: comment",
+      "cloudflare_dns_record.blog_example_org_aaaa: comment",
+      "cloudflare_zero_trust_tunnel_cloudflared_config.main: config",
+    ]);
+    expect(tf(stackDir("edge-production"), ["apply", "-auto-approve", "adopt.plan"]).status).toBe(0);
+  });
+
   it("after the adopting apply, planning again reports no changes", () => {
-    for (const stack of ["main-production", "data-production"]) {
+    for (const stack of ["main-production", "data-production", "edge-production"]) {
       const plan = tf(stackDir(stack), ["plan", "-lock=false", "-detailed-exitcode"]);
       expect({ stack, status: plan.status, output: plan.status === 0 ? "" : plan.stdout + plan.stderr }).toEqual({ stack, status: 0, output: "" });
     }
