@@ -1,10 +1,15 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { parse } from "@cdktf/hcl2json";
+import { TerraformStack } from "cdktf";
 import { BUCKET_SUFFIXES, DIGITALOCEAN_RECORD_NAMES } from "../config/adopt-schema";
 import type { Config } from "../config/config";
 import { DEFAULT_RECORD_NAMES } from "../constructs/dns";
 import { STANDARD_BUCKETS } from "../constructs/spaces";
 import { adoptionNotes, importsFor } from "../stacks/adoption";
+import { buildApp } from "../stacks/app";
+import { renderReviewHcl } from "../stacks/review-hcl";
+import { copyProject, runApp } from "./helpers/project-copy";
 import { configFrom, EXAMPLE_SOURCE, REPO_ROOT, resourcesOf, synthApp, withSetting, type SynthResult, type TfJson } from "./helpers/synth";
 
 const ADOPT_BLOCK = readFileSync(path.join(REPO_ROOT, "__tests__", "fixtures", "adopt", "example-adopt.hcl"), "utf8");
@@ -100,6 +105,24 @@ describe("adopting existing objects by id", () => {
   it("the notes reach each stack's README", () => {
     expect(synth.files.get("stacks/data-production/README.md")).toContain("Adoption: digitalocean_spaces_key.assets is a new key");
     expect(synth.files.get("stacks/main-production/README.md")).toContain("Adoption: import digitalocean_droplet.app (id 412345678)");
+  });
+
+  it("the review HCL holds the same import blocks as the JSON", async () => {
+    const app = buildApp(config, { outdir: path.join(synth.root, "hcl-check") });
+    for (const stack of app.node.children.filter((child): child is TerraformStack => child instanceof TerraformStack)) {
+      const parsed = (await parse("main.tf", await renderReviewHcl(stack))) as { import?: { to: string; id: string }[] };
+      const fromHcl = (parsed.import ?? []).map(({ to, id }) => `${to.replace(/^\$\{(.*)\}$/, "$1")} <- ${id}`);
+      expect(fromHcl).toEqual(importsOf(synth.stacks[stack.node.id]));
+    }
+  });
+
+  it("npm run synth prints the adoption notes after the summary", () => {
+    const dir = copyProject();
+    writeFileSync(path.join(dir, "terraform.tfvars"), withAdopt(ADOPT_BLOCK));
+    const run = runApp(dir, ["--quiet"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("\nadoption (docs/adopting.md):\n  main-production: import digitalocean_vpc.main (id 506f78a4-e098-11e5-ad9f-000f53306ae1)\n");
+    expect(run.stdout).toContain("\n  data-production: digitalocean_spaces_key.assets is a new key: DigitalOcean never returns an existing key's secret");
   });
 
   it("an SSH key given by fingerprint is used as it is: no key resource, no lookup, no import", async () => {
