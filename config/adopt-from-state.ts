@@ -61,7 +61,7 @@ export function parseState(text: string, file: string): TerraformStateV4 {
 }
 
 /** `module.dns[0].digitalocean_record.www[0]`, as Terraform prints it. */
-export function instanceAddress(resource: StateResource, instance: StateResourceInstance): string {
+function instanceAddress(resource: StateResource, instance: StateResourceInstance): string {
   const index = instance.index_key === undefined ? "" : typeof instance.index_key === "number" ? `[${instance.index_key}]` : `[${JSON.stringify(instance.index_key)}]`;
   return `${resource.module === undefined ? "" : `${resource.module}.`}${resource.mode === "data" ? "data." : ""}${resource.type}.${resource.name}${index}`;
 }

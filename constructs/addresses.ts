@@ -75,13 +75,6 @@ export const RESOURCE_NAMES = {
 } as const;
 
 type Addressable = TerraformResource | TerraformDataSource;
-
-/** `type.name` for a resource, `data.type.name` for a data source. */
-export function addressOf(element: Addressable): string {
-  const prefix = element instanceof TerraformDataSource ? "data." : "";
-  return `${prefix}${element.terraformResourceType}.${element.friendlyUniqueId}`;
-}
-
 const namedByStack = new WeakMap<TerraformStack, Map<string, Addressable>>();
 
 /**
@@ -94,8 +87,7 @@ export function nameResource<T extends Addressable>(element: T, name: string): T
   const stack = TerraformStack.of(element);
   const named = namedByStack.get(stack) ?? new Map<string, Addressable>();
   namedByStack.set(stack, named);
-  const prefix = element instanceof TerraformDataSource ? "data." : "";
-  const address = `${prefix}${element.terraformResourceType}.${name}`;
+  const address = `${element instanceof TerraformDataSource ? "data." : ""}${element.terraformResourceType}.${name}`;
   const taken = named.get(address);
   if (taken !== undefined) {
     throw new PropsError(element.node.path, "Terraform address", address, `expected an address of its own: ${taken.node.path} has it already (two names in the config give the same Terraform name; rename one)`);
@@ -109,11 +101,6 @@ export function nameResource<T extends Addressable>(element: T, name: string): T
 export function namedResource(stack: TerraformStack, address: string): TerraformResource | undefined {
   const element = namedByStack.get(stack)?.get(address);
   return element instanceof TerraformResource ? element : undefined;
-}
-
-/** Every address named in `stack`, sorted. */
-export function namedAddresses(stack: TerraformStack): string[] {
-  return [...(namedByStack.get(stack)?.keys() ?? [])].sort();
 }
 
 /**
