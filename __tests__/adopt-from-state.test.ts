@@ -21,7 +21,7 @@ const EXPECTED_BLOCK = `# Objects of terraform.tfstate (serial 12) to adopt: pas
 adopt = {
   droplet = 412345678 # module.droplet.digitalocean_droplet.app (izzzi-production-app); region fra1, image ubuntu-24-04-x64, size s-2vcpu-4gb, monitoring true, backups false, ipv6 true: keep region, image and monitoring the same in the tfvars (a difference replaces the droplet)
   vpc = "6b9f1d2e-3c4a-4b5d-8e6f-7a8b9c0d1e2f" # module.networking.digitalocean_vpc.main (izzzi-production-vpc)
-  ssh_key = 41234567 # module.droplet.digitalocean_ssh_key.main[0] (izzzi-deploy-key); set ssh_key_name = "izzzi-deploy-key"
+  ssh_key = 41234567 # module.droplet.digitalocean_ssh_key.main[0] (izzzi-deploy-key); set ssh_key_name = "izzzi-deploy-key" and ssh_public_key to this key (another key replaces it)
   domain = "example.com" # digitalocean_domain.main
   firewalls = {
     web = "d5a0c1e2-0b1c-4d2e-9f3a-4b5c6d7e8f01" # module.firewall.digitalocean_firewall.web (izzzi-production-fw-web)

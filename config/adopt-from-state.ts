@@ -115,7 +115,7 @@ export function adoptionFromState(state: TerraformStateV4, stateFile: string): A
           else unmatched.push(`${address}: a droplet not named <project>-<environment>-app (${name}); these stacks create one droplet`);
           break;
         case "digitalocean_ssh_key":
-          if (id !== undefined && NUMERIC.test(id)) adopt(address, ["ssh_key"], id, `${address} (${name}); set ssh_key_name = ${quoted(name)}`);
+          if (id !== undefined && NUMERIC.test(id)) adopt(address, ["ssh_key"], id, `${address} (${name}); set ssh_key_name = ${quoted(name)} and ssh_public_key to this key (another key replaces it)`);
           else unmatched.push(`${address}: no numeric id`);
           break;
         case "digitalocean_project":
