@@ -6,7 +6,8 @@ import { CONFIG_ENV_VAR, DEFAULT_CONFIG_FILES, loadConfigFile, resolveConfigFile
 import { closestMatch } from "./config/suggest";
 import { PolicyError } from "./constructs/policy/report";
 import { PropsError } from "./constructs/validation";
-import { buildApp } from "./stacks/app";
+import { adoptionNotes } from "./stacks/adoption";
+import { buildApp, stackName } from "./stacks/app";
 import { ChangeRefusedError, reviewOptionsFromConfig } from "./stacks/review-summary";
 import { OutdirError, synthesizeAtomically, synthesizeWithReviewHcl, type SynthesisOptions } from "./stacks/synthesize";
 
@@ -159,6 +160,8 @@ async function main(argv: readonly string[]): Promise<void> {
   if (commandLine.quiet) return;
   for (const note of loaded.notes) console.log(`note: ${note}`);
   console.log(`\n${report.summary}`);
+  const adoption = adoptionNotes(loaded.config);
+  if (adoption.length > 0) console.log(`\nadoption (docs/adopting.md):\n${adoption.map((note) => `  ${stackName(note.stack, loaded.config)}: ${note.text}`).join("\n")}`);
 }
 
 class UsageError extends Error {}

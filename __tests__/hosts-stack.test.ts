@@ -157,24 +157,24 @@ describe("adding a mesh peer", () => {
     const main = diff("main-production");
     expect(main.added).toEqual([]);
     expect(main.removed).toEqual([]);
-    expect(main.changed).toEqual([expect.stringMatching(/^digitalocean_firewall\.firewalls_fw-mesh_/)]);
+    expect(main.changed).toEqual(["digitalocean_firewall.mesh"]);
   });
 
   it("changes only rendered wg0.conf files and sync triggers of the existing members, and adds the newcomer's files and sync", () => {
     const hostsDiff = diff("hosts-production");
     expect(hostsDiff.removed).toEqual([]);
-    expect(hostsDiff.changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
-      "local_file.mesh_ai-lab_wg0_conf",
-      "local_file.mesh_app_wg0_conf",
-      "local_file.mesh_core-prod_wg0_conf",
-      "null_resource.mesh_ai-lab_sync",
-      "null_resource.mesh_app_sync",
-      "null_resource.mesh_core-prod_sync",
+    expect(hostsDiff.changed).toEqual([
+      "local_file.wg0_ai_lab",
+      "local_file.wg0_app",
+      "local_file.wg0_core_prod",
+      "null_resource.mesh_sync_ai_lab",
+      "null_resource.mesh_sync_app",
+      "null_resource.mesh_sync_core_prod",
     ]);
-    expect(hostsDiff.added.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
-      "local_file.mesh_edge-lab_wg0_conf",
-      "local_sensitive_file.edge-lab_user_data",
-      "null_resource.mesh_edge-lab_sync",
+    expect(hostsDiff.added).toEqual([
+      "local_file.wg0_edge_lab",
+      "local_sensitive_file.user_data_edge_lab",
+      "null_resource.mesh_sync_edge_lab",
     ]);
   });
 
@@ -190,7 +190,7 @@ describe("adding a mesh peer", () => {
 
   it("leaves the data stack and the existing OVH user data byte-identical", () => {
     expect(diff("data-production")).toEqual({ added: [], removed: [], changed: [] });
-    const userData = (result: SynthResult) => Object.entries(resourcesOf(result.stacks["hosts-production"]!, "local_sensitive_file")).filter(([name]) => !name.includes("edge-lab"));
+    const userData = (result: SynthResult) => Object.entries(resourcesOf(result.stacks["hosts-production"]!, "local_sensitive_file")).filter(([name]) => name !== "user_data_edge_lab");
     expect(userData(after)).toEqual(userData(before));
   });
 });

@@ -41,11 +41,11 @@ describeWithTerraform("adding a mesh peer, planned by real Terraform core agains
   const acting = (stack: string) =>
     (changes[stack] ?? [])
       .filter((change) => !(change.change.actions.length === 1 && change.change.actions[0] === "no-op") && !(change.change.actions[0] === "read"))
-      .map((change) => `${change.change.actions.join("+")} ${change.address.replace(/_[0-9A-F]{8}$/, "")}`)
+      .map((change) => `${change.change.actions.join("+")} ${change.address}`)
       .sort();
 
   it("leaves the droplet alone: main only updates the -fw-mesh firewall in place", () => {
-    expect(acting("main-production")).toEqual(["update digitalocean_firewall.firewalls_fw-mesh"]);
+    expect(acting("main-production")).toEqual(["update digitalocean_firewall.mesh"]);
     const droplet = changes["main-production"]?.find((change) => change.type === "digitalocean_droplet");
     expect(droplet?.change.actions).toEqual(["no-op"]);
   });
@@ -63,15 +63,15 @@ describeWithTerraform("adding a mesh peer, planned by real Terraform core agains
 
   it("replaces the existing members' wg0.conf files and syncs, and creates the newcomer's; OVH user data is untouched", () => {
     expect(acting("hosts-production")).toEqual([
-      "create local_file.mesh_edge-lab_wg0_conf",
-      "create local_sensitive_file.edge-lab_user_data",
-      "create null_resource.mesh_edge-lab_sync",
-      "delete+create local_file.mesh_ai-lab_wg0_conf",
-      "delete+create local_file.mesh_app_wg0_conf",
-      "delete+create local_file.mesh_core-prod_wg0_conf",
-      "delete+create null_resource.mesh_ai-lab_sync",
-      "delete+create null_resource.mesh_app_sync",
-      "delete+create null_resource.mesh_core-prod_sync",
+      "create local_file.wg0_edge_lab",
+      "create local_sensitive_file.user_data_edge_lab",
+      "create null_resource.mesh_sync_edge_lab",
+      "delete+create local_file.wg0_ai_lab",
+      "delete+create local_file.wg0_app",
+      "delete+create local_file.wg0_core_prod",
+      "delete+create null_resource.mesh_sync_ai_lab",
+      "delete+create null_resource.mesh_sync_app",
+      "delete+create null_resource.mesh_sync_core_prod",
     ]);
   });
 });

@@ -119,9 +119,9 @@ describe("WireguardMesh construct", () => {
   it("syncs each member over SSH as the deploy user with the agent's key, triggered by its config's hash and peer set", () => {
     const syncs = synthesized().resource.null_resource ?? {};
     expect(Object.keys(syncs)).toHaveLength(3);
-    const [id, sync] = Object.entries(syncs).find(([name]) => name.startsWith("mesh_core-prod_sync")) as [string, Record<string, unknown>];
-    const fileId = Object.keys(synthesized().resource.local_file ?? {}).find((name) => name.startsWith("mesh_core-prod_wg0_conf"));
-    expect(id).toMatch(/^mesh_core-prod_sync_/);
+    const sync = syncs["mesh_sync_core_prod"] as Record<string, unknown>;
+    const fileId = "wg0_core_prod";
+    expect(Object.keys(synthesized().resource.local_file ?? {})).toContain(fileId);
     expect(sync.connection).toEqual({ type: "ssh", host: "198.51.100.20", user: "deploy", agent: "true", timeout: "2m" });
     expect(sync.triggers).toEqual({ wg0_conf_sha256: `\${local_file.${fileId}.content_sha256}`, host: "198.51.100.20", peers: "ai-lab,app" });
     expect(sync.provisioner).toEqual([
@@ -134,7 +134,7 @@ describe("WireguardMesh construct", () => {
     const plan = planMesh({ ...THREE, members: [...THREE.members, { name: "new-node", address: "10.8.0.9", endpointAddress: "198.51.100.90" }] });
     const out = synthesized({ plan, sshHosts: { "core-prod": "198.51.100.20", "ai-lab": "198.51.100.30", app: "192.0.2.50" } });
     expect(Object.keys(out.resource.null_resource ?? {}).filter((name) => name.includes("new-node"))).toEqual([]);
-    expect(Object.keys(out.resource.local_file ?? {}).filter((name) => name.includes("new-node"))).toHaveLength(1);
+    expect(Object.keys(out.resource.local_file ?? {}).filter((name) => name === "wg0_new_node")).toHaveLength(1);
   });
 
   it("refuses root as the SSH user", () => {

@@ -51,7 +51,7 @@ describe("guard rails on the real app", () => {
     expect(run.error?.message).toBe(
       [
         "policy check failed (1 problem):",
-        "  CMP-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): droplet has monitoring turned off (enable_monitoring = false)",
+        "  CMP-002 main-production/droplet/droplet (digitalocean_droplet.app): droplet has monitoring turned off (enable_monitoring = false)",
         "    fix: set enable_monitoring = true (the DigitalOcean agent feeds alerts and graphs)",
       ].join("\n"),
     );
@@ -63,8 +63,8 @@ describe("guard rails on the real app", () => {
     });
     expect(run.written).toBe(false);
     expect(run.error?.message.split("\n").filter((line) => /^ {2}\S/.test(line))).toEqual([
-      '  STO-001 data-production/spaces/backups (digitalocean_spaces_bucket.spaces_backups_BC25D180): bucket "izzzi-production-backups" has acl = "public-read" and is not the declared assets bucket',
-      "  CMP-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): droplet has monitoring turned off (enable_monitoring = false)",
+      '  STO-001 data-production/spaces/backups (digitalocean_spaces_bucket.backups): bucket "izzzi-production-backups" has acl = "public-read" and is not the declared assets bucket',
+      "  CMP-002 main-production/droplet/droplet (digitalocean_droplet.app): droplet has monitoring turned off (enable_monitoring = false)",
     ]);
   });
 
@@ -73,11 +73,11 @@ describe("guard rails on the real app", () => {
     const run = synthConfig(await configFrom(source));
     expect(run.written).toBe(true);
     expect(run.notices.map((notice) => notice.split("\n")[0])).toEqual([
-      `warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
+      `warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.management): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
       // The droplet's UFW mirrors the cloud firewall, so the host layer is reported too.
-      `warning: NET-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): user_data: \`ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'\` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
-      `warning: NET-002 hosts-production/ai-lab/user_data (local_sensitive_file.ai-lab_user_data_66268704): content: \`ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'\` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
-      `warning: NET-002 hosts-production/core-prod/user_data (local_sensitive_file.core-prod_user_data_6A68355E): content: \`ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'\` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
+      `warning: NET-002 main-production/droplet/droplet (digitalocean_droplet.app): user_data: \`ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'\` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
+      `warning: NET-002 hosts-production/ai-lab/user_data (local_sensitive_file.user_data_ai_lab): content: \`ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'\` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
+      `warning: NET-002 hosts-production/core-prod/user_data (local_sensitive_file.user_data_core_prod): content: \`ufw allow proto tcp from any to any port 22 comment 'SSH from allowed_ssh_ips'\` opens SSH (tcp 22) to 0.0.0.0/0, ::/0, ${WORLD} (accepted: allow_ssh_from_anywhere = true)`,
     ]);
   });
 
@@ -91,10 +91,10 @@ describe("guard rails on the real app", () => {
     const other = (where: string) => `${where}: \`ufw allow proto tcp from 128.0.0.0/1 to any port 22 comment 'SSH from allowed_ssh_ips'\``;
     const opened = `open SSH (tcp 22) to 0.0.0.0/1, 128.0.0.0/1, the whole internet (3,702,258,688 public IPv4 addresses; ${LIMIT})`;
     expect(run.error?.message.split("\n").filter((line) => /^ {2}\S/.test(line))).toEqual([
-      `  NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/1, 128.0.0.0/1, the whole internet (3,702,258,688 public IPv4 addresses; ${LIMIT})`,
-      `  NET-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): ${half("user_data: `ufw allow proto tcp")}${other("user_data")} ${opened}`,
-      `  NET-002 hosts-production/ai-lab/user_data (local_sensitive_file.ai-lab_user_data_66268704): ${half("content: `ufw allow proto tcp")}${other("content")} ${opened}`,
-      `  NET-002 hosts-production/core-prod/user_data (local_sensitive_file.core-prod_user_data_6A68355E): ${half("content: `ufw allow proto tcp")}${other("content")} ${opened}`,
+      `  NET-002 main-production/firewalls/fw-management (digitalocean_firewall.management): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/1, 128.0.0.0/1, the whole internet (3,702,258,688 public IPv4 addresses; ${LIMIT})`,
+      `  NET-002 main-production/droplet/droplet (digitalocean_droplet.app): ${half("user_data: `ufw allow proto tcp")}${other("user_data")} ${opened}`,
+      `  NET-002 hosts-production/ai-lab/user_data (local_sensitive_file.user_data_ai_lab): ${half("content: `ufw allow proto tcp")}${other("content")} ${opened}`,
+      `  NET-002 hosts-production/core-prod/user_data (local_sensitive_file.user_data_core_prod): ${half("content: `ufw allow proto tcp")}${other("content")} ${opened}`,
     ]);
   });
 
@@ -104,14 +104,14 @@ describe("guard rails on the real app", () => {
     expect(run.written).toBe(true);
     expect(run.notices).toEqual([
       [
-        "waived: CMP-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): droplet has monitoring turned off (enable_monitoring = false)",
+        "waived: CMP-002 main-production/droplet/droplet (digitalocean_droplet.app): droplet has monitoring turned off (enable_monitoring = false)",
         '    waived by policy_waivers[0]: "graphs come from node_exporter on the mesh"',
       ].join("\n"),
     ]);
   });
 
   it("accept a waiver naming the Terraform address instead of the construct path", async () => {
-    const source = `${set("enable_monitoring", "false")}\npolicy_waivers = [{ policy = "CMP-002", resource = "digitalocean_droplet.droplet_C44C856F", reason = "graphs come from node_exporter on the mesh" }]\n`;
+    const source = `${set("enable_monitoring", "false")}\npolicy_waivers = [{ policy = "CMP-002", resource = "digitalocean_droplet.app", reason = "graphs come from node_exporter on the mesh" }]\n`;
     expect(synthConfig(await configFrom(source)).written).toBe(true);
   });
 
@@ -145,7 +145,7 @@ describe("guard rails on the real app", () => {
   });
 
   it("accept a waiver naming the stack-qualified Terraform address", async () => {
-    const source = `${set("enable_monitoring", "false")}\npolicy_waivers = [{ policy = "CMP-002", resource = "main-production/digitalocean_droplet.droplet_C44C856F", reason = "graphs come from node_exporter on the mesh" }]\n`;
+    const source = `${set("enable_monitoring", "false")}\npolicy_waivers = [{ policy = "CMP-002", resource = "main-production/digitalocean_droplet.app", reason = "graphs come from node_exporter on the mesh" }]\n`;
     const run = synthConfig(await configFrom(source));
     expect(run.error).toBeUndefined();
     expect(run.written).toBe(true);
@@ -167,7 +167,7 @@ describe("guard rails on the real app", () => {
     const run = synthConfig(config);
     expect(run.written).toBe(false);
     expect(run.error?.message.split("\n").filter((line) => /^ {2}\S/.test(line))).toEqual([
-      "  CMP-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): droplet has monitoring turned off (enable_monitoring = false)",
+      "  CMP-002 main-production/droplet/droplet (digitalocean_droplet.app): droplet has monitoring turned off (enable_monitoring = false)",
       `  policy_waivers[0]: waiver of CMP-002 for ${JSON.stringify(resource)} matches no finding: it ${why}`,
     ]);
   });
@@ -181,7 +181,7 @@ describe("guard rails on the real app", () => {
       '  policy_waivers[1]: waiver of CMP-002 for "main-production/droplet/droplet" matches no finding: it repeats policy_waivers[0]',
       '  policy_waivers[2]: waiver of CMP-001 for "main-production/droplet/droplet" matches no finding: it matches no CMP-001 finding (the resource passes that policy)',
       // listed under "waived:": the first waiver does its job
-      "  CMP-002 main-production/droplet/droplet (digitalocean_droplet.droplet_C44C856F): droplet has monitoring turned off (enable_monitoring = false)",
+      "  CMP-002 main-production/droplet/droplet (digitalocean_droplet.app): droplet has monitoring turned off (enable_monitoring = false)",
     ]);
   });
 
@@ -198,7 +198,7 @@ describe("guard rails on the real app", () => {
     const run = synthConfig(await configFrom(source));
     expect(run.written).toBe(false);
     expect(run.error?.message.split("\n")[1]).toBe(
-      "  NET-001 edge-production/tunnel/config (cloudflare_zero_trust_tunnel_cloudflared_config.tunnel_config_944A7419): tunnel hostname queue.example.net -> http://localhost:9000 opens internal tcp 9000 to 0.0.0.0/0, ::/0, outside the VPC and mesh (10.0.0.0/16, 10.8.0.0/24)",
+      "  NET-001 edge-production/tunnel/config (cloudflare_zero_trust_tunnel_cloudflared_config.main): tunnel hostname queue.example.net -> http://localhost:9000 opens internal tcp 9000 to 0.0.0.0/0, ::/0, outside the VPC and mesh (10.0.0.0/16, 10.8.0.0/24)",
     );
   });
 
@@ -209,7 +209,7 @@ describe("guard rails on the real app", () => {
       web.addOverride("inbound_rule.2", { protocol: "tcp", port_range: "9000", source_addresses: ["0.0.0.0/0"] });
     });
     expect(run.error?.message).toContain(
-      "NET-001 main-production/firewalls/fw-web (digitalocean_firewall.firewalls_fw-web_70EEF9B9): inbound_rule[2] opens internal tcp 9000 to 0.0.0.0/0",
+      "NET-001 main-production/firewalls/fw-web (digitalocean_firewall.web): inbound_rule[2] opens internal tcp 9000 to 0.0.0.0/0",
     );
   });
 });
@@ -222,7 +222,7 @@ describe("guard rails in npm run synth", () => {
     const result = runApp(dir, ["--quiet"]);
     expect(result.status).toBe(0);
     expect(result.stderr.split("\n")[0]).toBe(
-      `warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.firewalls_fw-management_E0C7C92A): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (3,702,258,688 public IPv4 addresses; ${LIMIT}) (accepted: allow_ssh_from_anywhere = true)`,
+      `warning: NET-002 main-production/firewalls/fw-management (digitalocean_firewall.management): inbound_rule[0] opens SSH (tcp 22) to 0.0.0.0/0, the whole internet (3,702,258,688 public IPv4 addresses; ${LIMIT}) (accepted: allow_ssh_from_anywhere = true)`,
     );
     expect(result.stdout).toBe("synthesized main-production, data-production, hosts-production, edge-production from terraform.tfvars into cdktf.out\n");
     expect(existsSync(path.join(dir, "cdktf.out/stacks/main-production/cdk.tf.json"))).toBe(true);

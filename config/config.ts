@@ -1,5 +1,6 @@
 import type { PolicyId } from "../constructs/policy/catalog";
 import type { AccessProtection } from "./cloudflare-access";
+import type { AdoptConfig } from "./adopt-schema";
 import type { DropletRegion, SupportedImage } from "./digitalocean-catalog";
 
 export type HostOs = "debian-12" | "ubuntu-24.04";
@@ -50,6 +51,8 @@ export interface Config {
   readonly mesh?: MeshConfig;
   /** The Cloudflare edge: zones, proxied records, an optional tunnel. @default - no edge stack */
   readonly cloudflare?: CloudflareConfig;
+  /** Existing objects the stacks import instead of creating (config/adopt-schema.ts). @default - nothing adopted */
+  readonly adopt?: AdoptConfig;
 }
 
 /** One UFW allow rule of an OVH host, besides SSH and WireGuard which are implicit. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { worldExposureProblem } from "./address-space";
+import { ADOPT_KEYS, adoptSchema, checkAdoption } from "./adopt-schema";
 import { POLICY_IDS } from "../constructs/policy/catalog";
 import { allowReplaceSchema, pricesSchema } from "./change-safety-schema";
 import { cidrProblem, cidrsOverlap, isRfc1918, isWholeInternet, parseCidr } from "./cidr";
@@ -121,6 +122,7 @@ export const tfvarsSchema = z
       .default({}),
     mesh: meshSchema.optional(),
     cloudflare: cloudflareSchema.optional(),
+    adopt: adoptSchema.optional(),
   })
   .superRefine((raw, ctx) => {
     if (raw.use_existing_ssh_key && raw.ssh_key_name === undefined) {
@@ -179,6 +181,7 @@ export const tfvarsSchema = z
       }
     });
     checkTopology(raw, ctx);
+    checkAdoption(raw, ctx);
     const tagCount = Object.keys(raw.common_tags).length;
     if (tagCount > 20) {
       ctx.addIssue({ code: "custom", path: ["common_tags"], message: `has ${tagCount} tags; expected at most 20` });
@@ -191,4 +194,4 @@ export type Tfvars = z.output<typeof tfvarsSchema>;
 export const TFVARS_KEYS: readonly string[] = Object.keys(tfvarsSchema.shape);
 
 /** Fields of nested settings, for "did you mean" suggestions inside them. */
-export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = { policy_waivers: Object.keys(policyWaiver.shape), ...TOPOLOGY_NESTED_KEYS };
+export const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = { policy_waivers: Object.keys(policyWaiver.shape), ...TOPOLOGY_NESTED_KEYS, adopt: ADOPT_KEYS };

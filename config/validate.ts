@@ -1,4 +1,5 @@
 import { toAccessProtection } from "./cloudflare-access";
+import { toAdoptConfig } from "./adopt-schema";
 import type { CloudflareConfig, Config, HostConfig } from "./config";
 import { documentationNotes } from "./documentation-notes";
 import { ConfigError, type ConfigIssue } from "./errors";
@@ -114,6 +115,7 @@ function toConfig(raw: Tfvars): Config {
       .map(([name, host]) => toHost(name, host, raw.droplet_image)),
     ...(raw.mesh === undefined ? {} : { mesh: raw.mesh }),
     ...(raw.cloudflare === undefined ? {} : { cloudflare: toCloudflare(raw.cloudflare) }),
+    ...(raw.adopt === undefined ? {} : { adopt: toAdoptConfig(raw.adopt) }),
   };
 }
 

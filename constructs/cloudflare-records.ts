@@ -2,6 +2,7 @@ import { DataCloudflareZone } from "@cdktf/provider-cloudflare/lib/data-cloudfla
 import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { Construct } from "constructs";
 import { cidrProblem, parseCidr } from "../config/cidr";
+import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { isUnresolved, PropsError, requireMatch } from "./validation";
 
 /** Lowercase DNS name without a trailing dot, e.g. blog.example.org. */
@@ -69,7 +70,8 @@ export function recordId(name: string, type: RecordType): string {
 export function zoneIdsFor(scope: Construct, zones: readonly CloudflareZoneRef[]): ReadonlyMap<string, string> {
   const ids = new Map<string, string>();
   for (const zone of zones) {
-    const lookup = () => new DataCloudflareZone(scope, `zone_${zone.name.replaceAll(".", "_")}`, { filter: { name: zone.name } }).id;
+    const lookup = () =>
+      nameResource(new DataCloudflareZone(scope, `zone_${zone.name.replaceAll(".", "_")}`, { filter: { name: zone.name } }), RESOURCE_NAMES.cloudflareZone(zone.name)).id;
     ids.set(zone.name, zone.id ?? lookup());
   }
   return ids;
@@ -101,15 +103,18 @@ export class CloudflareRecords extends Construct {
         entries.push({ id: recordConstructId, name: spec.name, type, content, proxied: spec.proxied ?? true });
         records.set(
           recordConstructId,
-          new DnsRecord(this, recordConstructId, {
-            zoneId: this.zoneIds.get(spec.zone) as string,
-            name: spec.name,
-            type,
-            content,
-            proxied: spec.proxied ?? true,
-            ttl: AUTOMATIC_TTL,
-            comment,
-          }),
+          nameResource(
+            new DnsRecord(this, recordConstructId, {
+              zoneId: this.zoneIds.get(spec.zone) as string,
+              name: spec.name,
+              type,
+              content,
+              proxied: spec.proxied ?? true,
+              ttl: AUTOMATIC_TTL,
+              comment,
+            }),
+            RESOURCE_NAMES.cloudflareRecord(spec.name, type),
+          ),
         );
       }
     }

@@ -6,6 +6,7 @@ import type { AccessProtection } from "../config/cloudflare-access";
 import { GUARDED_PORTS, TUNNEL_SERVICE_FORMAT, tunnelServiceProblem } from "../config/tunnel-service";
 import { CloudflareAccess } from "./cloudflare-access";
 import { AUTOMATIC_TTL, CLOUDFLARE_ID, DNS_NAME, recordId } from "./cloudflare-records";
+import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { PropsError, requireMatch } from "./validation";
 
 /** The catch-all every tunnel configuration must end with: anything unmatched gets a 404. */
@@ -62,33 +63,36 @@ export class CloudflareTunnel extends Construct {
   constructor(scope: Construct, id: string, props: CloudflareTunnelProps) {
     super(scope, id);
     validate(this.node.path, props);
-    this.tunnel = new ZeroTrustTunnelCloudflared(this, "tunnel", {
+    this.tunnel = nameResource(new ZeroTrustTunnelCloudflared(this, "tunnel", {
       accountId: props.accountId,
       name: props.name,
       configSrc: "cloudflare",
-    });
-    this.configuration = new ZeroTrustTunnelCloudflaredConfigA(this, "config", {
+    }), RESOURCE_NAMES.tunnel);
+    this.configuration = nameResource(new ZeroTrustTunnelCloudflaredConfigA(this, "config", {
       accountId: props.accountId,
       tunnelId: this.tunnel.id,
       source: "cloudflare",
       config: {
         ingress: [...props.ingress.map((rule) => ({ hostname: rule.hostname, service: rule.service })), { service: CATCH_ALL_SERVICE }],
       },
-    });
+    }), RESOURCE_NAMES.tunnelConfig);
     this.cnameTarget = `${this.tunnel.id}.${TUNNEL_DOMAIN}`;
     const comment = props.comment ?? "managed by cdktf";
     this.records = new Map(
       props.ingress.map((rule) => [
         rule.hostname,
-        new DnsRecord(this, recordId(rule.hostname, "CNAME"), {
-          zoneId: rule.zoneId,
-          name: rule.hostname,
-          type: "CNAME",
-          content: this.cnameTarget,
-          proxied: true,
-          ttl: AUTOMATIC_TTL,
-          comment: `${comment} (tunnel ${props.name})`,
-        }),
+        nameResource(
+          new DnsRecord(this, recordId(rule.hostname, "CNAME"), {
+            zoneId: rule.zoneId,
+            name: rule.hostname,
+            type: "CNAME",
+            content: this.cnameTarget,
+            proxied: true,
+            ttl: AUTOMATIC_TTL,
+            comment: `${comment} (tunnel ${props.name})`,
+          }),
+          RESOURCE_NAMES.cloudflareRecord(rule.hostname, "CNAME"),
+        ),
       ]),
     );
     this.access = new Map(

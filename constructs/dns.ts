@@ -3,6 +3,7 @@ import { Domain } from "@cdktf/provider-digitalocean/lib/domain";
 import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import { Record as DnsRecord } from "@cdktf/provider-digitalocean/lib/record";
 import { Construct } from "constructs";
+import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { PropsError, requireMatch, requireRange } from "./validation";
 
 /** Seed 002's names: the apex, www and api. */
@@ -43,12 +44,12 @@ export class Dns extends Construct {
 
     const manageDomain = props.manageDomain ?? true;
     const domain = manageDomain
-      ? new Domain(this, "domain", { name: props.domainName })
-      : new DataDigitaloceanDomain(this, "domain", { name: props.domainName });
+      ? nameResource(new Domain(this, "domain", { name: props.domainName }), RESOURCE_NAMES.domain)
+      : nameResource(new DataDigitaloceanDomain(this, "domain", { name: props.domainName }), RESOURCE_NAMES.domain);
     this.domainName = domain.name;
 
     if (manageDomain && props.projectId !== undefined) {
-      new ProjectResources(this, "project-resources", { project: props.projectId, resources: [(domain as Domain).urn] });
+      nameResource(new ProjectResources(this, "project-resources", { project: props.projectId, resources: [(domain as Domain).urn] }), RESOURCE_NAMES.domainInProject);
     }
 
     const families: { type: "A" | "AAAA"; value: string }[] = [{ type: "A", value: props.ipv4Address }];
@@ -56,13 +57,10 @@ export class Dns extends Construct {
     this.records = families.flatMap(({ type, value }) =>
       names.map(
         (name) =>
-          new DnsRecord(this, `${type.toLowerCase()}-${name === "@" ? "apex" : name}`, {
-            domain: domain.name,
-            type,
-            name,
-            value,
-            ttl,
-          }),
+          nameResource(
+            new DnsRecord(this, `${type.toLowerCase()}-${name === "@" ? "apex" : name}`, { domain: domain.name, type, name, value, ttl }),
+            RESOURCE_NAMES.digitalOceanRecord(name, type),
+          ),
       ),
     );
   }

@@ -5,12 +5,17 @@ import { SshKey } from "@cdktf/provider-digitalocean/lib/ssh-key";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { sshPublicKeyProblem } from "../config/ssh-key";
+import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { PropsError, RESOURCE_NAME, requireMatch } from "./validation";
 
-/** Register a new key from its public half, or reuse a key already in the account by name. */
+/**
+ * Register a new key from its public half, reuse a key already in the account by name, or use
+ * one by its fingerprint as it is (neither created nor looked up).
+ */
 export type DropletSshKey =
   | { readonly kind: "create"; readonly name: string; readonly publicKey: string }
-  | { readonly kind: "existing"; readonly name: string };
+  | { readonly kind: "existing"; readonly name: string }
+  | { readonly kind: "fingerprint"; readonly fingerprint: string };
 
 export interface DropletTimeouts {
   /** @default "10m" */
@@ -54,6 +59,12 @@ export interface DropletProps {
   readonly replaceOnUserDataChange?: boolean;
   /** @default 10 minutes each */
   readonly timeouts?: DropletTimeouts;
+  /**
+   * The droplet already runs and is imported. DigitalOcean returns neither its user data nor its
+   * SSH keys, and a change to either replaces a droplet: both are then ignored.
+   * @default false
+   */
+  readonly adopted?: boolean;
 }
 
 /**
@@ -82,11 +93,17 @@ export class Droplet extends Construct {
 
     this.sshKeyFingerprint =
       props.sshKey.kind === "create"
-        ? new SshKey(this, "ssh-key", { name: props.sshKey.name, publicKey: props.sshKey.publicKey }).fingerprint
-        : new DataDigitaloceanSshKey(this, "ssh-key", { name: props.sshKey.name }).fingerprint;
+        ? nameResource(new SshKey(this, "ssh-key", { name: props.sshKey.name, publicKey: props.sshKey.publicKey }), RESOURCE_NAMES.sshKey).fingerprint
+        : props.sshKey.kind === "existing"
+          ? nameResource(new DataDigitaloceanSshKey(this, "ssh-key", { name: props.sshKey.name }), RESOURCE_NAMES.sshKey).fingerprint
+          : props.sshKey.fingerprint;
+    const ignoreChanges = [
+      ...(props.replaceOnUserDataChange === true && props.adopted !== true ? [] : ["user_data"]),
+      ...(props.adopted === true ? ["ssh_keys"] : []),
+    ];
 
     const timeouts = props.timeouts ?? {};
-    this.droplet = new DropletResource(this, "droplet", {
+    this.droplet = nameResource(new DropletResource(this, "droplet", {
       name: props.name,
       region: props.region,
       size: props.size,
@@ -102,15 +119,15 @@ export class Droplet extends Construct {
       timeouts: { create: timeouts.create ?? "10m", update: timeouts.update ?? "10m", delete: timeouts.delete ?? "10m" },
       lifecycle: {
         createBeforeDestroy: true,
-        ...(props.replaceOnUserDataChange === true ? {} : { ignoreChanges: ["user_data"] }),
+        ...(ignoreChanges.length === 0 ? {} : { ignoreChanges }),
       },
-    });
+    }), RESOURCE_NAMES.droplet);
 
     if (props.projectId !== undefined) {
-      this.projectResources = new ProjectResources(this, "project-resources", {
-        project: props.projectId,
-        resources: [this.droplet.urn],
-      });
+      this.projectResources = nameResource(
+        new ProjectResources(this, "project-resources", { project: props.projectId, resources: [this.droplet.urn] }),
+        RESOURCE_NAMES.dropletInProject,
+      );
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Token } from "cdktf";
 import { Firewall } from "@cdktf/provider-digitalocean/lib/firewall";
 import { Construct } from "constructs";
+import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { standardFirewallSpecs, type FirewallRule, type FirewallSpec } from "./firewall-rules";
 import { PropsError, RESOURCE_NAME, requireCidrs, requireMatch } from "./validation";
 
@@ -39,7 +40,7 @@ export class Firewalls extends Construct {
       const name = `${props.namePrefix}-${spec.suffix}`;
       requireMatch(path, "name", name, RESOURCE_NAME, "expected a lowercase DigitalOcean resource name");
       for (const rule of [...spec.inbound, ...spec.outbound]) validateRule(path, spec.suffix, rule);
-      return new Firewall(this, spec.suffix, {
+      const firewall = new Firewall(this, spec.suffix, {
         name,
         dropletIds,
         inboundRule: spec.inbound.map((rule) => ({
@@ -53,6 +54,7 @@ export class Firewalls extends Construct {
           destinationAddresses: [...rule.addresses],
         })),
       });
+      return nameResource(firewall, RESOURCE_NAMES.firewall(spec.suffix.replace(/^fw-/, "")));
     });
   }
 }

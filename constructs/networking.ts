@@ -1,6 +1,7 @@
 import { Vpc } from "@cdktf/provider-digitalocean/lib/vpc";
 import { Construct } from "constructs";
 import { isRfc1918 } from "../config/cidr";
+import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { PropsError, RESOURCE_NAME, requireCidrs, requireMatch } from "./validation";
 
 export interface NetworkingProps {
@@ -28,11 +29,11 @@ export class Networking extends Construct {
     requireCidrs(path, "ipRange", [this.ipRange]);
     if (!isRfc1918(this.ipRange)) throw new PropsError(path, "ipRange", this.ipRange, "expected an RFC 1918 private IPv4 range");
 
-    this.vpc = new Vpc(this, "vpc", {
+    this.vpc = nameResource(new Vpc(this, "vpc", {
       name,
       region: props.region,
       ipRange: this.ipRange,
       description: props.description ?? `Private network of ${props.namePrefix}`,
-    });
+    }), RESOURCE_NAMES.vpc);
   }
 }

@@ -1,5 +1,6 @@
 import { SensitiveFile } from "@cdktf/provider-local/lib/sensitive-file";
 import { Construct } from "constructs";
+import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { HOST_NAME } from "./naming";
 import { terraformExpression } from "./terraform-literals";
 import { isUnresolved, PropsError, requireMatch } from "./validation";
@@ -33,12 +34,12 @@ export class OvhHost extends Construct {
     if (!props.userData.startsWith("#cloud-config\n")) throw new PropsError(path, "userData", props.userData.slice(0, 40), 'expected a cloud-config starting with "#cloud-config"');
     const renderedDir = props.renderedDir ?? "rendered";
 
-    this.userDataFile = new SensitiveFile(this, "user_data", {
+    this.userDataFile = nameResource(new SensitiveFile(this, "user_data", {
       filename: `${terraformExpression("path.module")}/${renderedDir}/${props.name}/user-data.yaml`,
       // Shell in the cloud-config is not a Terraform template: terraform-literals.ts escapes it.
       content: props.userData,
       filePermission: "0600",
       directoryPermission: "0755",
-    });
+    }), RESOURCE_NAMES.userDataFile(props.name));
   }
 }

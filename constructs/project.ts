@@ -1,5 +1,6 @@
 import { Project as ProjectResource } from "@cdktf/provider-digitalocean/lib/project";
 import { Construct } from "constructs";
+import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { PropsError } from "./validation";
 
 const DO_ENVIRONMENT = { dev: "Development", staging: "Staging", production: "Production" } as const;
@@ -26,11 +27,11 @@ export class Project extends Construct {
     }
     this.projectId =
       props.existingProjectId ??
-      new ProjectResource(this, "project", {
+      nameResource(new ProjectResource(this, "project", {
         name: props.name,
         description: `${props.name}, managed by CDKTF`,
         purpose: props.purpose ?? "Web Application",
         environment: DO_ENVIRONMENT[props.environment],
-      }).id;
+      }), RESOURCE_NAMES.project).id;
   }
 }

@@ -3,6 +3,7 @@ import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resou
 import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import { Construct } from "constructs";
+import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { PropsError, requireMatch } from "./validation";
 
 export type BucketAcl = "private" | "public-read";
@@ -62,26 +63,26 @@ export class Spaces extends Construct {
     this.buckets = specs.map((spec) => {
       const name = `${props.namePrefix}-${spec.suffix}`;
       requireMatch(path, "bucket name", name, /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "expected 3-63 lowercase letters, digits or dashes (S3 bucket rules)");
-      const bucket = new SpacesBucket(this, spec.suffix, {
+      const bucket = nameResource(new SpacesBucket(this, spec.suffix, {
         name,
         region: props.region,
         acl: spec.acl,
         forceDestroy: false,
         ...(spec.versioning ? { versioning: { enabled: true } } : {}),
         ...(spec.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
-      });
-      const key = new SpacesKey(this, `${spec.suffix}-key`, {
+      }), RESOURCE_NAMES.bucket(spec.suffix));
+      const key = nameResource(new SpacesKey(this, `${spec.suffix}-key`, {
         name: `${name}-rw`,
         grant: [{ bucket: bucket.name, permission: "readwrite" }],
-      });
+      }), RESOURCE_NAMES.bucketKey(spec.suffix));
       return { spec, bucket, key };
     });
 
     if (props.projectId !== undefined) {
-      new ProjectResources(this, "project-resources", {
-        project: props.projectId,
-        resources: this.buckets.map(({ bucket }) => bucket.urn),
-      });
+      nameResource(
+        new ProjectResources(this, "project-resources", { project: props.projectId, resources: this.buckets.map(({ bucket }) => bucket.urn) }),
+        RESOURCE_NAMES.bucketsInProject,
+      );
     }
   }
 

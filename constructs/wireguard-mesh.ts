@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
 import { peersOf, wgQuickConfigOf, type MeshPlan } from "./mesh-plan";
 import { terraformExpression } from "./terraform-literals";
+import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { PropsError, requireMatch } from "./validation";
 
 export interface WireguardMeshProps {
@@ -44,17 +45,17 @@ export class WireguardMesh extends Construct {
     const files: Record<string, File> = {};
     const syncs: Record<string, Resource> = {};
     for (const member of props.plan.members) {
-      const file = new File(this, `${member.name}_wg0_conf`, {
+      const file = nameResource(new File(this, `${member.name}_wg0_conf`, {
         filename: `${terraformExpression("path.module")}/${renderedDir}/${member.name}/wg0.conf`,
         content: wgQuickConfigOf(props.plan, member.name),
         filePermission: "0644",
         directoryPermission: "0755",
-      });
+      }), RESOURCE_NAMES.wireguardConfigFile(member.name));
       files[member.name] = file;
       if (member.publicKey === undefined) continue;
       const host = props.sshHosts[member.name] as string;
       const upload = `/home/${props.sshUser}/wg0.conf.mesh`;
-      syncs[member.name] = new Resource(this, `${member.name}_sync`, {
+      syncs[member.name] = nameResource(new Resource(this, `${member.name}_sync`, {
         triggers: {
           wg0_conf_sha256: file.contentSha256,
           host,
@@ -67,7 +68,7 @@ export class WireguardMesh extends Construct {
           { type: "file", content: file.content, destination: upload },
           { type: "remote-exec", inline: [`sudo ${MESH_SYNC_SCRIPT} ${upload}`, `rm -f ${upload}`] },
         ],
-      });
+      }), RESOURCE_NAMES.meshSync(member.name));
     }
     this.configFiles = files;
     this.syncs = syncs;

@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import type { Config } from "../config/config";
 import { namePrefix } from "../constructs/naming";
 import { Spaces } from "../constructs/spaces";
+import { addImports, adoptionNotesOf } from "./adoption";
 import { useStateBackend } from "./backend";
 import { addDigitalOceanProvider } from "./digitalocean-provider";
 import type { DescribedStack } from "./synthesize";
@@ -18,6 +19,7 @@ export class DataStack extends TerraformStack implements DescribedStack {
   readonly summary =
     "Object storage of seed 002 with seed 001's isolation: the Terraform state, backups and public assets Spaces buckets, each with its own bucket-scoped access key, placed in the main stack's project.";
   readonly spaces: Spaces;
+  readonly applyNotes: readonly string[];
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id);
@@ -32,5 +34,7 @@ export class DataStack extends TerraformStack implements DescribedStack {
     });
     this.spaces.addOutputs(this);
     new TerraformOutput(this, "bucket_names", { value: this.spaces.buckets.map(({ bucket }) => bucket.name) });
+    addImports(this, "data", config);
+    this.applyNotes = adoptionNotesOf(config, "data");
   }
 }

@@ -5,6 +5,7 @@ import { CloudflareRecords, type AddressTarget, type CloudflareRecordSpec } from
 import { CloudflareTunnel } from "../constructs/cloudflare-tunnel";
 import { namePrefix } from "../constructs/naming";
 import { PropsError } from "../constructs/validation";
+import { addImports, adoptionNotesOf } from "./adoption";
 import { useStateBackend } from "./backend";
 import { addCloudflareProvider } from "./cloudflare-provider";
 import type { DescribedStack } from "./synthesize";
@@ -56,7 +57,9 @@ export class EdgeStack extends TerraformStack implements DescribedStack {
         : [
             `After apply, install the tunnel's connector token on \`${cloudflare.tunnel.host}\` as \`/etc/cloudflared/tunnel.env\` (\`TUNNEL_TOKEN=...\`, root, 0600): \`cloudflared tunnel token <tunnel_id>\` prints it. It is never in Terraform's files or state outputs (project README, "Cloudflare Tunnel").`,
           ]),
+      ...adoptionNotesOf(config, "edge"),
     ];
+    addImports(this, "edge", config);
 
     const hostnames = [...cloudflare.records.map((record) => record.name), ...(cloudflare.tunnel?.ingress.map((rule) => rule.hostname) ?? [])].sort();
     new TerraformOutput(this, "hostnames", { value: hostnames, description: "Every public name this stack manages on Cloudflare" });

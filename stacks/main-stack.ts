@@ -3,12 +3,14 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { Config } from "../config/config";
 import { Dns } from "../constructs/dns";
-import { Droplet } from "../constructs/droplet";
+import { Droplet, type DropletSshKey } from "../constructs/droplet";
 import { Firewalls } from "../constructs/firewalls";
 import { meshFirewallSpec, type MeshPlan } from "../constructs/mesh-plan";
 import { digitalOceanTags, namePrefix } from "../constructs/naming";
 import { Networking } from "../constructs/networking";
 import { Project } from "../constructs/project";
+import { isSshKeyFingerprint } from "../config/adopt-schema";
+import { addImports, adoptionNotesOf } from "./adoption";
 import { useStateBackend } from "./backend";
 import { addDigitalOceanProvider } from "./digitalocean-provider";
 import type { DescribedStack } from "./synthesize";
@@ -28,6 +30,7 @@ export class MainStack extends TerraformStack implements DescribedStack {
   /** Project id, consumed by the data stack through a cross-stack reference. */
   readonly projectId: string;
   readonly droplet: Droplet;
+  readonly applyNotes: readonly string[];
 
   constructor(scope: Construct, id: string, props: MainStackProps) {
     super(scope, id);
@@ -50,9 +53,8 @@ export class MainStack extends TerraformStack implements DescribedStack {
       size: config.dropletSize,
       image: config.dropletImage,
       vpcUuid: networking.vpc.id,
-      sshKey: config.useExistingSshKey
-        ? { kind: "existing", name: config.sshKeyName }
-        : { kind: "create", name: config.sshKeyName, publicKey: config.sshPublicKey },
+      sshKey: sshKeyOf(config),
+      adopted: config.adopt?.droplet !== undefined,
       userData: props.userData,
       monitoring: config.enableMonitoring,
       backups: config.enableBackups,
@@ -93,5 +95,13 @@ export class MainStack extends TerraformStack implements DescribedStack {
       value: createHash("sha256").update(props.userData).digest("hex"),
       description: "Hash of the cloud-config the app was synthesized with; a change here does not rebuild the droplet (see README)",
     });
+    addImports(this, "main", config);
+    this.applyNotes = adoptionNotesOf(config, "main");
   }
+}
+
+function sshKeyOf(config: Config): DropletSshKey {
+  const adopted = config.adopt?.sshKey;
+  if (adopted !== undefined && isSshKeyFingerprint(adopted)) return { kind: "fingerprint", fingerprint: adopted };
+  return config.useExistingSshKey ? { kind: "existing", name: config.sshKeyName } : { kind: "create", name: config.sshKeyName, publicKey: config.sshPublicKey };
 }

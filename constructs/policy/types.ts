@@ -7,7 +7,7 @@ export interface SynthesizedBlock {
   readonly section: string;
   /** Resource or data type (`digitalocean_droplet`); the block name for other sections. */
   readonly type: string;
-  /** Terraform address, e.g. `digitalocean_droplet.droplet_C44C856F` (data: `data.<type>.<name>`). */
+  /** Terraform address, e.g. `digitalocean_droplet.app` (data: `data.<type>.<name>`). */
   readonly address: string;
   /** Construct path, e.g. `main-production/droplet/droplet` (stable: construct ids are a contract). */
   readonly constructPath: string;

@@ -39,7 +39,7 @@ export function constructWaivers(roots: readonly IConstruct[]): PolicyWaiver[] {
 
 /**
  * Whether a waiver names this finding's resource exactly: its construct path, its stack-qualified
- * address (`main-production/digitalocean_droplet.droplet_C44C856F`), or its bare Terraform
+ * address (`main-production/digitalocean_droplet.app`), or its bare Terraform
  * address when no other stack has a resource at that address. No prefixes, no patterns.
  */
 function names(waiver: PolicyWaiver, finding: Finding, ambiguousAddresses: ReadonlySet<string>): boolean {
