@@ -164,10 +164,10 @@ describe("long values", () => {
 describe("renamed resources", () => {
   it("follow moved blocks: the same object under its new address, compared with its old body", () => {
     const before = stack({ digitalocean_droplet: { droplet_C44C856F: { size: "s-1vcpu-1gb", region: "fra1" } } });
-    const after: TerraformJson = { ...stack({ digitalocean_droplet: { app: { size: "s-1vcpu-2gb", region: "fra1" } } }), moved: [{ from: "digitalocean_droplet.app", to: "digitalocean_droplet.app" }] } as TerraformJson;
+    const after: TerraformJson = { ...stack({ digitalocean_droplet: { app: { size: "s-1vcpu-2gb", region: "fra1" } } }), moved: [{ from: "digitalocean_droplet.droplet_C44C856F", to: "digitalocean_droplet.app" }] } as TerraformJson;
     expect(renderPlan(planStack("main", before, after), [])).toEqual([
       "  changes:   0 to add, 1 to update in place, 0 to REPLACE, 0 to remove",
-      "    ~   digitalocean_droplet.app (moved from digitalocean_droplet.app)  updated in place",
+      "    ~   digitalocean_droplet.app (moved from digitalocean_droplet.droplet_C44C856F)  updated in place",
       '        size: "s-1vcpu-1gb" -> "s-1vcpu-2gb"',
     ]);
     const renamedOnly = { ...after, resource: { digitalocean_droplet: { app: { size: "s-1vcpu-1gb", region: "fra1" } } } } as TerraformJson;
