@@ -171,6 +171,6 @@ describe("renamed resources", () => {
       '        size: "s-1vcpu-1gb" -> "s-1vcpu-2gb"',
     ]);
     const renamedOnly = { ...after, resource: { digitalocean_droplet: { app: { size: "s-1vcpu-1gb", region: "fra1" } } } } as TerraformJson;
-    expect(planStack("main", before, renamedOnly).resources.map((resource) => [resource.action, resource.movedFrom])).toEqual([["no-op", "digitalocean_droplet.app"]]);
+    expect(planStack("main", before, renamedOnly).resources.map((resource) => [resource.action, resource.movedFrom])).toEqual([["no-op", "digitalocean_droplet.droplet_C44C856F"]]);
   });
 });

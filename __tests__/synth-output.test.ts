@@ -136,8 +136,11 @@ describe("the review summary printed by npm run synth", () => {
     writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(withSetting(EXAMPLE_SOURCE, "droplet_size", '"s-4vcpu-8gb"'), "allowed_ssh_ips", '["203.0.113.10/32"]'));
     const changed = runApp(dir).stdout;
     expect(changed).toContain("  changes:   0 to add, 2 to update in place, 0 to REPLACE, 0 to remove\n");
-    expect(changed).toMatch(/ {4}~ {3}digitalocean_droplet\.droplet_[0-9A-F]{8} {2}updated in place\n {8}size: "s-2vcpu-4gb" -> "s-4vcpu-8gb"\n/);
-    expect(changed).toMatch(/ {4}~ {3}digitalocean_firewall\.firewalls_fw-management_[0-9A-F]{8} {2}updated in place\n {8}inbound_rule\[0\]\.source_addresses: - "198\.51\.100\.0\/28"\n/);
+    expect(changed).toMatch(/ {4}~ {3}digitalocean_droplet\.app {2}updated in place\n {8}size: "s-2vcpu-4gb" -> "s-4vcpu-8gb"\n/);
+    expect(changed).toMatch(/ {4}~ {3}digitalocean_firewall\.management {2}updated in place\n {8}inbound_rule\[0\]\.source_addresses: - "198\.51\.100\.0\/28"\n/);
+    // The user data carries the deploy user's SSH public key: a declared public key never hides the diff.
+    expect(changed).toContain("        user_data: changed   (ignored by lifecycle: takes effect only on rebuild)\n");
+    expect(changed).toMatch(/\n {10}- .*ufw allow proto tcp from 198\.51\.100\.0\/28 to any port 22/);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Config } from "../config/config";
+import { publicKeyValuesOf } from "../config/secrets";
 import { renderCost, renderTotalCost, stackCost, type PriceInputs, type StackCost } from "./review/cost";
 import { crossStackEffects, type ReviewedStack } from "./review/cross-stack";
 import { guardReplacements, type ReplacementConfirmations } from "./review/guard";
@@ -31,12 +32,15 @@ export function diffStacks(previous: TerraformJson | undefined, next: TerraformJ
 export interface ReviewOptions extends ReplacementConfirmations, PriceInputs {
   /** `--forget <stack>`: stacks no longer produced whose resources are left unmanaged on purpose. */
   readonly forget?: readonly string[];
+  /** Public keys the config declares: shown in the review, never taken for credentials. @default none */
+  readonly publicKeyValues?: readonly string[];
 }
 
 /** The review options the config holds (`allow_replace`, `prices`, the OVH servers' prices). */
 export function reviewOptionsFromConfig(config: Config): ReviewOptions {
   return {
     allowReplaceInConfig: config.allowReplace,
+    publicKeyValues: publicKeyValuesOf(config),
     prices: config.prices,
     ovhServers: config.hosts
       .filter((host) => host.provider === "ovh")
@@ -74,7 +78,7 @@ export function reviewSynthesis(outdir: string, stacks: readonly SynthesizedStac
     const hostsStack = stack.name.startsWith("hosts-");
     const cost = { next: stackCost(stack.json, options, hostsStack), previous: stack.previous === undefined ? undefined : stackCost(stack.previous, options, hostsStack) };
     costs.push(cost);
-    return [renderStackSummary(stack.name, stack.json, stack.dependsOn), ...renderPlan(own.plan, crossStackEffects(own, reviewed)), ...renderCost(cost.next, cost.previous)].join("\n");
+    return [renderStackSummary(stack.name, stack.json, stack.dependsOn), ...renderPlan(own.plan, crossStackEffects(own, reviewed), options.publicKeyValues), ...renderCost(cost.next, cost.previous)].join("\n");
   });
   return [...blocks, renderTotalCost(costs), ...notices.map((notice) => `note: ${notice}`)].join("\n");
 }

@@ -18,7 +18,11 @@ const ACTION_LABEL: Record<ResourcePlan["action"], string> = {
 };
 
 /** The plan of one stack as review lines, indented under the stack's summary. */
-export function renderPlan(plan: StackPlan, effects: readonly CrossStackEffect[]): string[] {
+/**
+ * `publicValues`: public key material the config declares (SSH and WireGuard public keys), which
+ * must not make a value look like a credential and hide it (user data carries the SSH key).
+ */
+export function renderPlan(plan: StackPlan, effects: readonly CrossStackEffect[], publicValues: readonly string[] = []): string[] {
   if (plan.first) return [`  changes:   first synthesis of this stack (${plan.resources.length} to add)`];
   const count = (action: ResourcePlan["action"]) => plan.resources.filter((resource) => resource.action === action).length;
   if (plan.resources.length === 0) return ["  changes:   none since the last synthesis"];
@@ -31,7 +35,7 @@ export function renderPlan(plan: StackPlan, effects: readonly CrossStackEffect[]
     const moved = resource.movedFrom === undefined ? "" : ` (moved from ${resource.movedFrom})`;
     lines.push(`    ${ACTION_LABEL[resource.action].replace("{address}", `${resource.address}${moved}`)}${forced}`);
     const settings = [...new Set(resource.changes.filter((change) => change.effect === "setting").map((change) => change.argument))];
-    for (const change of resource.changes.filter((candidate) => candidate.effect !== "setting")) lines.push(...renderChange(resource.type, change));
+    for (const change of resource.changes.filter((candidate) => candidate.effect !== "setting")) lines.push(...renderChange(resource.type, change, publicValues));
     if (settings.length > 0) lines.push(`        ${settings.join(", ")}: changed   (Terraform settings, no change to the object)`);
   }
   const byStack = new Map<string, string[]>();
@@ -43,18 +47,18 @@ export function renderPlan(plan: StackPlan, effects: readonly CrossStackEffect[]
   return lines;
 }
 
-function renderChange(type: string, change: ClassifiedChange): string[] {
+function renderChange(type: string, change: ClassifiedChange, publicValues: readonly string[]): string[] {
   const note = noteFor(change);
   const sensitive = SENSITIVE_TYPES.includes(type) || SENSITIVE_NAME.test(change.path);
-  if (!sensitive && isMultiline(change.before) && isMultiline(change.after) && !containsSecret(change.before) && !containsSecret(change.after)) {
+  if (!sensitive && isMultiline(change.before) && isMultiline(change.after) && !containsSecret(change.before, publicValues) && !containsSecret(change.after, publicValues)) {
     return [`        ${change.path}: changed${note}`, ...unifiedDiff(change.before, change.after).map((line) => `          ${line}`)];
   }
-  const shown = (value: unknown) => (sensitive ? "(sensitive)" : showValue(value));
+  const shown = (value: unknown) => (sensitive ? "(sensitive)" : showValue(value, publicValues));
   if (change.before === undefined) return [`        ${change.path}: + ${shown(change.after)}${note}`];
   if (change.after === undefined) return [`        ${change.path}: - ${shown(change.before)}${note}`];
   if (!sensitive && typeof change.before === "string" && typeof change.after === "string") {
     const [before, after] = fromFirstDifference(change.before, change.after);
-    return [`        ${change.path}: ${showValue(before)} -> ${showValue(after)}${note}`];
+    return [`        ${change.path}: ${showValue(before, publicValues)} -> ${showValue(after, publicValues)}${note}`];
   }
   return [`        ${change.path}: ${shown(change.before)} -> ${shown(change.after)}${note}`];
 }
@@ -82,11 +86,11 @@ function noteFor(change: ClassifiedChange): string {
 }
 
 /** A value on one line: secrets masked, long values shortened with their length. */
-export function showValue(value: unknown): string {
+export function showValue(value: unknown, publicValues: readonly string[] = []): string {
   if (value === undefined) return "(none)";
   if (value === KNOWN_AFTER_APPLY) return KNOWN_AFTER_APPLY;
   const text = typeof value === "string" ? value : canonicalJson(value);
-  if (containsSecret(text)) return "(sensitive)";
+  if (containsSecret(text, publicValues)) return "(sensitive)";
   const quoted = JSON.stringify(text.length > LONGEST_SHOWN ? text.slice(0, LONGEST_SHOWN - 20) : text);
   const shown = typeof value === "string" ? quoted : text.length > LONGEST_SHOWN ? text.slice(0, LONGEST_SHOWN - 20) : text;
   return text.length > LONGEST_SHOWN ? `${shown}... (${text.length} characters)` : shown;
@@ -96,6 +100,6 @@ function isMultiline(value: unknown): value is string {
   return typeof value === "string" && value.includes("\n");
 }
 
-function containsSecret(value: unknown): boolean {
-  return typeof value === "string" && secretKindIn(value) !== undefined;
+function containsSecret(value: unknown, publicValues: readonly string[]): boolean {
+  return typeof value === "string" && secretKindIn(value, { publicValues }) !== undefined;
 }
