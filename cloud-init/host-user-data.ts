@@ -17,6 +17,11 @@ export interface DropletUserDataOptions {
   readonly cloudflared?: boolean;
 }
 
+/** The deploy user's key set: the current key, then the keys kept authorized during a rotation. */
+export function authorizedKeysOf(config: Config): string[] {
+  return [config.sshPublicKey, ...(config.retiredSshPublicKeys ?? [])];
+}
+
 /**
  * The droplet's UFW rules: the inbound rules of its three DigitalOcean firewalls, so the host
  * firewall and the cloud firewall agree (defense in depth).
@@ -30,7 +35,7 @@ export function dropletUserData(config: Config, options: DropletUserDataOptions 
   return buildHostCloudConfig({
     target: targetOfImage(config.dropletImage),
     deployUser: config.deployUser,
-    authorizedKeys: [config.sshPublicKey],
+    authorizedKeys: authorizedKeysOf(config),
     ufwRules: dropletUfwRules(config),
     ...(options.wireguard === undefined ? {} : { wireguard: options.wireguard }),
     ...(options.mesh === undefined ? {} : { mesh: options.mesh }),
@@ -65,7 +70,7 @@ export function ovhHostUserData(config: Config, host: HostConfig, options: OvhHo
   return buildHostCloudConfig({
     target: host.os,
     deployUser: config.deployUser,
-    authorizedKeys: [config.sshPublicKey],
+    authorizedKeys: authorizedKeysOf(config),
     ufwRules: ovhHostUfwRules(config, host),
     ...(options.mesh === undefined ? {} : { mesh: options.mesh }),
     cloudflared: options.cloudflared ?? false,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { WIREGUARD_KEY_FORMAT } from "../cloud-init/wireguard";
 import { HOST_NAME } from "../constructs/naming";
 import { cidrProblem, parseCidr } from "./cidr";
+import { sshPublicKeyProblem } from "./ssh-key";
 
 /**
  * The tfvars shape of issue 5's settings: `hosts` (OVH servers and the droplet), `mesh`
@@ -27,6 +28,17 @@ function address(family: "ipv4" | "ipv6") {
 }
 
 export const ipv4Address = address("ipv4");
+
+/**
+ * A host's public SSH host key (`ssh-keyscan -t ed25519 <host>` or /etc/ssh/ssh_host_ed25519_key.pub
+ * on the host): every SSH connection the stacks make checks it. Read from a trusted channel
+ * (the provider's console), never from a first connection.
+ */
+export const sshHostKey = z.string().superRefine((value, ctx) => {
+  const problem = sshPublicKeyProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  else if (value.trim().startsWith("sk-")) ctx.addIssue({ code: "custom", message: "is a security-key user key; expected the server's host key (ssh-ed25519, ecdsa-sha2-* or ssh-rsa)" });
+});
 export const ipv6Address = address("ipv6");
 
 const port = z
@@ -60,6 +72,8 @@ export const hostSchema = z.strictObject({
     .string()
     .regex(WIREGUARD_KEY_FORMAT, { error: "expected the host's WireGuard public key (44 base64 characters, as `wg pubkey` prints it)" })
     .optional(),
+  /** Pins SSH connections to the host. @default - unknown: no connection is made to the host */
+  ssh_host_key: sshHostKey.optional(),
 });
 
 export const meshSchema = z.strictObject({

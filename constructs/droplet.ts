@@ -101,7 +101,9 @@ export class Droplet extends Construct {
       timeouts: { create: timeouts.create ?? "10m", update: timeouts.update ?? "10m", delete: timeouts.delete ?? "10m" },
       lifecycle: {
         createBeforeDestroy: true,
-        ...(props.replaceOnUserDataChange === true ? {} : { ignoreChanges: ["user_data"] }),
+        // DigitalOcean reads ssh_keys at creation only and forces a new droplet when they
+        // change: a key rotation goes through the deploy-keys sync instead (docs/key-rotation.md).
+        ignoreChanges: props.replaceOnUserDataChange === true ? ["ssh_keys"] : ["ssh_keys", "user_data"],
       },
     });
 

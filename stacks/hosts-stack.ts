@@ -4,7 +4,8 @@ import { LocalProvider } from "@cdktf/provider-local/lib/provider";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import type { Construct } from "constructs";
 import type { Config } from "../config/config";
-import { ovhHostUserData } from "../cloud-init/host-user-data";
+import { authorizedKeysOf, ovhHostUserData } from "../cloud-init/host-user-data";
+import { AuthorizedKeysSync } from "../constructs/authorized-keys-sync";
 import { interfaceOf, type MeshPlan } from "../constructs/mesh-plan";
 import { OvhHost } from "../constructs/ovh-host";
 import { WireguardMesh } from "../constructs/wireguard-mesh";
@@ -53,9 +54,24 @@ export class HostsStack extends TerraformStack implements DescribedStack {
     const sshHosts: Record<string, string> = Object.fromEntries(ovhHosts.map((host) => [host.name, host.publicIpv4 as string]));
     const droplet = config.hosts.find((host) => host.provider === "digitalocean");
     if (droplet !== undefined && props.dropletIpv4 !== undefined) sshHosts[droplet.name] = props.dropletIpv4;
+    const sshHostKeys: Record<string, string> = Object.fromEntries(
+      config.hosts.flatMap((host) => (host.sshHostKey === undefined ? [] : [[host.name, host.sshHostKey] as const])),
+    );
+    const awaitingHostKey = new Set(ovhHosts.filter((host) => host.sshHostKey === undefined).map((host) => host.name));
+    if (props.mesh !== undefined || awaitingHostKey.size < ovhHosts.length) new NullProvider(this, "null");
+    // The droplet's own key sync lives in the main stack, next to the droplet.
+    for (const host of ovhHosts) {
+      if (host.sshHostKey === undefined) continue;
+      new AuthorizedKeysSync(this, `${host.name}_deploy_keys`, {
+        host: host.publicIpv4 as string,
+        hostKey: host.sshHostKey,
+        sshUser: config.deployUser,
+        authorizedKeys: authorizedKeysOf(config),
+      });
+    }
     if (props.mesh !== undefined) {
-      new NullProvider(this, "null");
-      this.mesh = new WireguardMesh(this, "mesh", { plan: props.mesh, sshUser: config.deployUser, sshHosts });
+      this.mesh = new WireguardMesh(this, "mesh", { plan: props.mesh, sshUser: config.deployUser, sshHosts, sshHostKeys });
+      for (const name of this.mesh.awaitingHostKey) awaitingHostKey.add(name);
       new TerraformOutput(this, "mesh_addresses", {
         value: Object.fromEntries(props.mesh.members.map((member) => [member.name, member.address])),
         description: "Each member's WireGuard address",
@@ -65,6 +81,10 @@ export class HostsStack extends TerraformStack implements DescribedStack {
         description: "Members whose public key is not in the config yet: nobody's peer until it is (README: first boot of a mesh host)",
       });
     }
+    new TerraformOutput(this, "hosts_awaiting_host_key", {
+      value: [...awaitingHostKey].sort(),
+      description: "Hosts this stack makes no SSH connection to until their ssh_host_key is in the config: no key or mesh sync (docs/key-rotation.md)",
+    });
     new TerraformOutput(this, "ssh_commands", {
       description: "How to log in to each OVH server (as the deploy user)",
       value: Object.fromEntries(ovhHosts.map((host) => [host.name, `ssh ${config.deployUser}@${host.publicIpv4 as string}`])),

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import type { Config } from "../config/config";
+import { authorizedKeysOf } from "../cloud-init/host-user-data";
+import { AuthorizedKeysSync } from "../constructs/authorized-keys-sync";
 import { Dns } from "../constructs/dns";
 import { Droplet } from "../constructs/droplet";
 import { Firewalls } from "../constructs/firewalls";
@@ -11,6 +14,7 @@ import { Networking } from "../constructs/networking";
 import { Project } from "../constructs/project";
 import { useStateBackend } from "./backend";
 import { addDigitalOceanProvider } from "./digitalocean-provider";
+import { dropletHost } from "./mesh-from-config";
 import type { DescribedStack } from "./synthesize";
 
 export interface MainStackProps {
@@ -61,6 +65,17 @@ export class MainStack extends TerraformStack implements DescribedStack {
       projectId: project.projectId,
     });
     const droplet = this.droplet.droplet;
+    // The deploy user's keys follow the config over SSH once the droplet's host key is known.
+    const dropletHostKey = dropletHost(config)?.sshHostKey;
+    if (dropletHostKey !== undefined) {
+      new NullProvider(this, "null");
+      new AuthorizedKeysSync(this, "deploy_keys", {
+        host: droplet.ipv4Address,
+        hostKey: dropletHostKey,
+        sshUser: config.deployUser,
+        authorizedKeys: authorizedKeysOf(config),
+      });
+    }
 
     const meshSpec = props.mesh === undefined ? undefined : meshFirewallSpec(props.mesh.plan, props.mesh.member);
     const meshSpecs = meshSpec === undefined ? [] : [meshSpec];
