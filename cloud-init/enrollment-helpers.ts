@@ -35,13 +35,13 @@ parse_arguments() {
   done
 }
 
-require_debian_12() {
+require_root_on() {
   if [ "$(id -u)" -ne 0 ]; then
     echo "enroll: run as root: ssh <admin>@<host> sudo bash -s < enroll.sh" >&2
     exit 1
   fi
-  if ! grep -qx 'ID=debian' /etc/os-release || ! grep -qx 'VERSION_ID="12"' /etc/os-release; then
-    echo "enroll: this script is built for Debian 12; $(sed -n 's/^PRETTY_NAME=//p' /etc/os-release) found, nothing changed" >&2
+  if ! grep -qx "ID=$1" /etc/os-release || ! grep -qx "VERSION_ID=\\"$2\\"" /etc/os-release; then
+    echo "enroll: this script is built for $1 $2; $(sed -n 's/^PRETTY_NAME=//p' /etc/os-release) found, nothing changed" >&2
     exit 1
   fi
 }

@@ -4,6 +4,7 @@ import { CloudInitInputError } from "./errors";
 import { hostCloudConfigParts, type HostCloudConfigOptions } from "./host-cloud-config";
 import { ENROLLMENT_HELPERS } from "./enrollment-helpers";
 import { shellQuote } from "./shell-quote";
+import type { HostTarget } from "./targets";
 import { UFW_ENABLE, type UfwRule } from "./ufw";
 import { WIREGUARD_CONFIG, WIREGUARD_KEY_SCRIPT } from "./wireguard";
 import { MESH_SYNC_SCRIPT } from "./wireguard-mesh";
@@ -23,6 +24,9 @@ import { MESH_SYNC_SCRIPT } from "./wireguard-mesh";
  */
 
 const BUILDER = "buildEnrollmentScript";
+
+/** /etc/os-release's ID and VERSION_ID of each target. */
+const OS_RELEASE: Readonly<Record<HostTarget, readonly [string, string]>> = { "debian-12": ["debian", "12"], "ubuntu-24.04": ["ubuntu", "24.04"] };
 const SSH_PORT = 22;
 
 export interface EnrollmentOptions extends HostCloudConfigOptions {
@@ -45,7 +49,7 @@ export function buildEnrollmentScript(options: EnrollmentOptions): string {
     "#!/bin/bash",
     "# File contents below are single-quoted data, written as they are: nothing in them expands.",
     "# shellcheck disable=SC2016",
-    "# Enrollment of a running Debian 12 server: the state its cloud-config gives a new one.",
+    "# Enrollment of a running server: the state its cloud-config gives a new one.",
     "# Run it as root over SSH, as often as needed: ssh <admin>@<host> sudo bash -s < enroll.sh",
     "# Refuses to run when the firewall it enables would not admit this SSH session, unless",
     "# --i-have-console-access. Prints each change; a second run prints \"no changes\".",
@@ -56,7 +60,7 @@ export function buildEnrollmentScript(options: EnrollmentOptions): string {
     `ssh_sources=(${sshSources(options.ufwRules).map(q).join(" ")})`,
     ENROLLMENT_HELPERS,
     "parse_arguments \"$@\"",
-    "require_debian_12",
+    `require_root_on ${OS_RELEASE[options.target].map(q).join(" ")}`,
     "guard_ssh_session",
     "",
     "# Users: the deploy user, its groups, sudo rule and SSH keys.",

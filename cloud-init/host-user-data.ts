@@ -1,6 +1,7 @@
 import type { Config, HostConfig } from "../config/config";
 import { standardFirewallSpecs } from "../constructs/firewall-rules";
-import { buildHostCloudConfig } from "./host-cloud-config";
+import { buildEnrollmentScript } from "./enrollment-script";
+import { buildHostCloudConfig, type HostCloudConfigOptions } from "./host-cloud-config";
 import { targetOfImage } from "./targets";
 import { ufwRulesFromFirewallSpecs, type UfwRule } from "./ufw";
 import type { WireguardOptions } from "./wireguard";
@@ -65,9 +66,9 @@ export interface OvhHostUserDataOptions {
   readonly cloudflared?: boolean;
 }
 
-/** The user data ops install on an existing OVH server (reinstall with cloud-init, or by hand). */
-export function ovhHostUserData(config: Config, host: HostConfig, options: OvhHostUserDataOptions = {}): string {
-  return buildHostCloudConfig({
+/** What an OVH server is built from: its user data and its enrollment script render the same options. */
+export function ovhHostOptions(config: Config, host: HostConfig, options: OvhHostUserDataOptions = {}): HostCloudConfigOptions {
+  return {
     target: host.os,
     deployUser: config.deployUser,
     authorizedKeys: authorizedKeysOf(config),
@@ -77,5 +78,15 @@ export function ovhHostUserData(config: Config, host: HostConfig, options: OvhHo
     docker: { source: "docker-ce" },
     intrusionPrevention: host.intrusionPrevention,
     timezone: "Etc/UTC",
-  });
+  };
+}
+
+/** The user data ops install on an existing OVH server (reinstall with cloud-init, or by hand). */
+export function ovhHostUserData(config: Config, host: HostConfig, options: OvhHostUserDataOptions = {}): string {
+  return buildHostCloudConfig(ovhHostOptions(config, host, options));
+}
+
+/** The script that brings the running server to the state its user data gives a new one (docs/enrollment.md). */
+export function ovhHostEnrollmentScript(config: Config, host: HostConfig, options: OvhHostUserDataOptions = {}): string {
+  return buildEnrollmentScript({ ...ovhHostOptions(config, host, options), hostName: host.name });
 }

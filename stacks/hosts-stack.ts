@@ -4,7 +4,7 @@ import { LocalProvider } from "@cdktf/provider-local/lib/provider";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import type { Construct } from "constructs";
 import type { Config } from "../config/config";
-import { authorizedKeysOf, ovhHostUserData } from "../cloud-init/host-user-data";
+import { authorizedKeysOf, ovhHostEnrollmentScript, ovhHostUserData } from "../cloud-init/host-user-data";
 import { AuthorizedKeysSync } from "../constructs/authorized-keys-sync";
 import { interfaceOf, type MeshPlan } from "../constructs/mesh-plan";
 import { OvhHost } from "../constructs/ovh-host";
@@ -30,6 +30,7 @@ export class HostsStack extends TerraformStack implements DescribedStack {
   readonly applyNotes = [
     "The mesh syncs log in over SSH as the deploy user with the key of your SSH agent (`ssh-add -l` must list it) from an address `allowed_ssh_ips` admits. A member is synced only once its `wireguard_public_key` is in the config, i.e. after its first boot.",
     "`rendered/<host>/user-data.yaml` is each OVH server's cloud-config: give it to the server as user data when installing it (project README, \"OVH hosts and the WireGuard mesh\").",
+    "`rendered/<host>/enroll.sh` brings a running OVH server to the same state without a reinstall: `ssh <admin>@<host> sudo bash -s < rendered/<host>/enroll.sh` (docs/enrollment.md); running it again changes nothing.",
   ];
   readonly hosts: readonly OvhHost[];
   readonly mesh?: WireguardMesh;
@@ -40,15 +41,21 @@ export class HostsStack extends TerraformStack implements DescribedStack {
     useStateBackend(this, config);
     new LocalProvider(this, "local");
     const ovhHosts = config.hosts.filter((host) => host.provider === "ovh");
-    const userData = new Map(
+    const hostOptions = new Map(
       ovhHosts.map((host) => {
         const member = host.mesh === undefined || props.mesh === undefined ? undefined : interfaceOf(props.mesh, host.name);
-        const cloudflared = config.cloudflare?.tunnel?.host === host.name;
-        return [host.name, ovhHostUserData(config, host, { ...(member === undefined ? {} : { mesh: member }), cloudflared })];
+        return [host.name, { ...(member === undefined ? {} : { mesh: member }), cloudflared: config.cloudflare?.tunnel?.host === host.name }];
       }),
     );
+    const userData = new Map(ovhHosts.map((host) => [host.name, ovhHostUserData(config, host, hostOptions.get(host.name))]));
     this.hosts = ovhHosts.map(
-      (host) => new OvhHost(this, host.name, { name: host.name, publicIpv4: host.publicIpv4 as string, userData: userData.get(host.name) as string }),
+      (host) =>
+        new OvhHost(this, host.name, {
+          name: host.name,
+          publicIpv4: host.publicIpv4 as string,
+          userData: userData.get(host.name) as string,
+          enrollmentScript: ovhHostEnrollmentScript(config, host, hostOptions.get(host.name)),
+        }),
     );
 
     const sshHosts: Record<string, string> = Object.fromEntries(ovhHosts.map((host) => [host.name, host.publicIpv4 as string]));
