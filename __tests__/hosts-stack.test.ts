@@ -45,10 +45,12 @@ describe("hosts stack", () => {
     });
   });
 
-  it("renders each OVH server's user data as a 0600 local_sensitive_file under a relative path", () => {
+  it("renders each OVH server's user data and enrollment script as 0600 local_sensitive_files under a relative path", () => {
     const files = Object.values(resourcesOf(hosts, "local_sensitive_file"));
-    expect(files.map((file) => [file.filename, file.file_permission])).toEqual([
+    expect(files.map((file) => [file.filename, file.file_permission]).sort()).toEqual([
+      ["${path.module}/rendered/ai-lab/enroll.sh", "0600"],
       ["${path.module}/rendered/ai-lab/user-data.yaml", "0600"],
+      ["${path.module}/rendered/core-prod/enroll.sh", "0600"],
       ["${path.module}/rendered/core-prod/user-data.yaml", "0600"],
     ]);
   });
@@ -173,6 +175,7 @@ describe("adding a mesh peer", () => {
     ]);
     expect(hostsDiff.added.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
       "local_file.mesh_edge-lab_wg0_conf",
+      "local_sensitive_file.edge-lab_enrollment_script",
       "local_sensitive_file.edge-lab_user_data",
       "null_resource.edge-lab_deploy_keys_sync",
       "null_resource.mesh_edge-lab_sync",

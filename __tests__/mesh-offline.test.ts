@@ -64,7 +64,9 @@ describeWithTerraform("adding a mesh peer, planned by real Terraform core agains
   it("replaces the existing members' wg0.conf files and syncs, and creates the newcomer's; OVH user data is untouched", () => {
     expect(acting("hosts-production")).toEqual([
       "create local_file.mesh_edge-lab_wg0_conf",
+      "create local_sensitive_file.edge-lab_enrollment_script",
       "create local_sensitive_file.edge-lab_user_data",
+      "create null_resource.edge-lab_deploy_keys_sync",
       "create null_resource.mesh_edge-lab_sync",
       "delete+create local_file.mesh_ai-lab_wg0_conf",
       "delete+create local_file.mesh_app_wg0_conf",

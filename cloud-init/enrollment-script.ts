@@ -77,7 +77,7 @@ export function buildEnrollmentScript(options: EnrollmentOptions): string {
     ...files.filter((file) => file.defer === true).flatMap((file) => fileCommands(file, interfaceOnly)),
     "",
     "# The user data's commands, each in its idempotent form; the firewall is enabled last.",
-    ...(config.runcmd ?? []).map(idempotentCommand),
+    ...(config.runcmd ?? []).map(enrollmentCommandOf),
     "",
     "finish",
     "",
@@ -126,7 +126,7 @@ function fileCommands(file: WriteFile, interfaceOnly: ReadonlySet<string>): stri
 const UFW_ALLOW = /^ufw allow(?: in on ([a-z][a-z0-9]{0,14}))? proto (tcp|udp) from (\S+) to any port ([0-9:]+) comment '([A-Za-z0-9 ._,:()/-]+)'$/;
 
 /** The idempotent form of one runcmd line of our parts. */
-function idempotentCommand(command: string): string {
+export function enrollmentCommandOf(command: string): string {
   const enableNow = /^systemctl enable --now ([A-Za-z0-9@._ -]+)$/.exec(command);
   if (enableNow !== null) return `ensure_service_running ${(enableNow[1] as string).split(" ").map(q).join(" ")}`;
   const enable = /^systemctl enable ([A-Za-z0-9@._-]+)$/.exec(command);
