@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { terraformEnvironment } from "../offline-terraform/emulator-home";
@@ -22,10 +23,15 @@ const PHASE_TWO = withSetting(EXAMPLE_SOURCE, "ssh_public_key", JSON.stringify(N
 
 type ResourceChange = { address: string; type: string; change: { actions: string[]; after?: Record<string, unknown> } };
 
+/** The key set each deploy-keys sync of a stack writes on its host: its first command, run by bash here. */
 const uploadedKeys = (result: SynthResult, stack: string) =>
   Object.values(resourcesOf(result.stacks[stack]!, "null_resource"))
     .filter((sync) => JSON.stringify(sync.provisioner).includes("deploy-keys-sync"))
-    .map((sync) => ((sync.provisioner as { file?: { content: string } }[])[0]?.file?.content ?? "").trim().split("\n"));
+    .map((sync) => {
+      const write = (sync.provisioner as { "remote-exec": { inline: string[] } }[])[0]!["remote-exec"].inline[0]!;
+      const toStdout = write.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{").replace(/ >\/home\/deploy\/\.authorized_keys\.sync$/, "");
+      return spawnSync("bash", ["-c", toStdout], { encoding: "utf8" }).stdout.trimEnd().split("\n");
+    });
 
 describe("rotating the deploy user's SSH key: the synthesized stacks", () => {
   let before: SynthResult;

@@ -119,7 +119,7 @@ describe("the review summary printed by npm run synth", () => {
   it("lists resources by type, outputs and variables, then what changed since the previous synth", () => {
     const dir = copyProject();
     const first = runApp(dir).stdout;
-    expect(first).toContain("main-production: 17 resources\n");
+    expect(first).toContain("main-production: 18 resources\n");
     expect(first).toContain("\n    4  digitalocean_firewall\n");
     expect(first).toContain("  variables: TF_VAR_do_token (secret)\n");
     expect(first).toContain("data-production (after main-production): 7 resources\n");
@@ -128,7 +128,7 @@ describe("the review summary printed by npm run synth", () => {
     expect(runApp(dir).stdout).toContain("  changes:   none since the last synthesis\n");
     writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(EXAMPLE_SOURCE, "enable_ipv6", "false"));
     const changed = runApp(dir).stdout;
-    expect(changed).toContain("main-production: 14 resources\n");
+    expect(changed).toContain("main-production: 15 resources\n");
     expect(changed).toContain("  changes:   0 added, 3 removed, 1 changed\n");
     expect(changed).toMatch(/ {4}- digitalocean_record\.dns_aaaa-apex_[0-9A-F]{8}\n/);
     expect(changed).toMatch(/ {4}~ digitalocean_droplet\.droplet_[0-9A-F]{8}\n/);

@@ -38,7 +38,13 @@ export const sshHostKey = z.string().superRefine((value, ctx) => {
   const problem = sshPublicKeyProblem(value);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
   else if (value.trim().startsWith("sk-")) ctx.addIssue({ code: "custom", message: "is a security-key user key; expected the server's host key (ssh-ed25519, ecdsa-sha2-* or ssh-rsa)" });
+  else if (value.trim().startsWith("ssh-ed25519 ") && Buffer.from(value.trim().split(/\s+/)[1] ?? "", "base64").length !== ED25519_BLOB_BYTES) {
+    ctx.addIssue({ code: "custom", message: "has an ed25519 key body of the wrong length (truncated paste?); copy the whole line of ssh_host_ed25519_key.pub" });
+  }
 });
+
+/** An ed25519 public key blob: the length-prefixed type name and the 32-byte key. */
+const ED25519_BLOB_BYTES = 4 + "ssh-ed25519".length + 4 + 32;
 export const ipv6Address = address("ipv6");
 
 const port = z

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Resource } from "@cdktf/provider-null/lib/resource";
 import { Construct } from "constructs";
 import { authorizedKeysFile, DEPLOY_KEYS_SYNC_SCRIPT } from "../cloud-init/deploy-keys";
+import { shellQuote } from "../cloud-init/shell-quote";
 import { sshPublicKeyProblem } from "../config/ssh-key";
 import { escapeTerraformTemplate } from "./droplet";
 import { pinnedSshConnection } from "./ssh-connection";
@@ -20,8 +21,9 @@ export interface AuthorizedKeysSyncProps {
 
 /**
  * Keeps the deploy user's ~/.ssh/authorized_keys of one host equal to the config's key set,
- * without rebuilding the host: a null_resource whose trigger is the key set's hash uploads it
- * over SSH and runs deploy-keys-sync. The connection logs in with a key the host still trusts
+ * without rebuilding the host: a null_resource whose trigger is the key set's hash writes it on
+ * the host over SSH (one shell-quoted key per printf argument, so every command stays one
+ * line) and runs deploy-keys-sync. The connection logs in with a key the host still trusts
  * (the retired one during a rotation), so a rotation never locks Terraform out
  * (docs/key-rotation.md).
  */
@@ -38,6 +40,7 @@ export class AuthorizedKeysSync extends Construct {
     });
     const connection = pinnedSshConnection(path, { host: props.host, user: props.sshUser, hostKey: props.hostKey });
     const content = authorizedKeysFile(props.authorizedKeys);
+    const keys = content.trimEnd().split("\n");
     const upload = `/home/${props.sshUser}/.authorized_keys.sync`;
     this.sync = new Resource(this, "sync", {
       triggers: {
@@ -47,8 +50,14 @@ export class AuthorizedKeysSync extends Construct {
       },
       connection,
       provisioners: [
-        { type: "file", content: escapeTerraformTemplate(content), destination: upload },
-        { type: "remote-exec", inline: [`sudo ${DEPLOY_KEYS_SYNC_SCRIPT} ${upload}`, `rm -f ${upload}`] },
+        {
+          type: "remote-exec",
+          inline: [
+            escapeTerraformTemplate(`umask 077 && printf '%s\\n' ${keys.map(shellQuote).join(" ")} >${upload}`),
+            `sudo ${DEPLOY_KEYS_SYNC_SCRIPT} ${upload}`,
+            `rm -f ${upload}`,
+          ],
+        },
       ],
     });
   }
