@@ -149,15 +149,19 @@ describeInNamespaces("enrolling the running OVH servers in network namespaces", 
     expect(inServer(server, "grep -c '^\\[Peer\\]$' /etc/wireguard/wg0.conf").trim()).toBe("1");
   });
 
-  it("keeps the deploy user's keys in sync with deploy-keys-sync, as the key sync does over SSH", () => {
-    const rotated = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBD3A9RE8G89u7w5I6oE7sZRU/u0iMlkN6EZf2yn4yCd deploy-2026@example.com\n${EXAMPLE_DEPLOY_KEY}\n`;
-    const upload = `cat >/home/deploy/.authorized_keys.sync <<'KEYS'\n${rotated}KEYS\n`;
-    expect(inServer("core-prod", `${upload}deploy-keys-sync /home/deploy/.authorized_keys.sync`)).toBe("authorized_keys of deploy: replaced (2 keys)\n");
-    expect(inServer("core-prod", `${upload}deploy-keys-sync /home/deploy/.authorized_keys.sync`)).toBe("authorized_keys of deploy: unchanged (2 keys)\n");
-    expect(inServer("core-prod", "cat /home/deploy/.ssh/authorized_keys; stat -c '%a %U' /home/deploy/.ssh/authorized_keys")).toBe(`${rotated}600 deploy\n`);
-    const truncated = lab.inRoot("core-prod", "printf 'ssh-ed25519 AAAA\\nnot a key\\n' >/tmp/keys && deploy-keys-sync /tmp/keys");
-    expect(truncated.status).toBe(1);
-    expect(inServer("core-prod", "cat /home/deploy/.ssh/authorized_keys")).toBe(rotated);
+  it("keeps the deploy user's keys in sync with the command the key sync runs over SSH", async () => {
+    const rotatedKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBD3A9RE8G89u7w5I6oE7sZRU/u0iMlkN6EZf2yn4yCd deploy-2026@example.com";
+    const rotation = synthApp(
+      await configFrom(configSource(keys).replace(/^ssh_public_key = .*$/m, `ssh_public_key = "${rotatedKey}"\nretired_ssh_public_keys = ["${EXAMPLE_DEPLOY_KEY}"]`)),
+    );
+    const sync = Object.entries(resourcesOf(rotation.stacks["hosts-production"]!, "null_resource")).find(([name]) => name.startsWith("core-prod_deploy_keys_sync"))![1];
+    const command = unescape((sync.provisioner as { "remote-exec": { inline: string[] } }[])[0]!["remote-exec"].inline[0]!).replace(/^sudo /, "");
+    expect(inServer("core-prod", command)).toBe("authorized_keys of deploy: replaced (2 keys)\n");
+    expect(inServer("core-prod", command)).toBe("authorized_keys of deploy: unchanged (2 keys)\n");
+    expect(inServer("core-prod", "cat /home/deploy/.ssh/authorized_keys; stat -c '%a %U' /home/deploy/.ssh/authorized_keys")).toBe(`${rotatedKey}\n${EXAMPLE_DEPLOY_KEY}\n600 deploy\n`);
+    const mangled = lab.inRoot("core-prod", "deploy-keys-sync 'ssh-ed25519 AAAA' 'not a key'");
+    expect(mangled.status).toBe(1);
+    expect(inServer("core-prod", "wc -l </home/deploy/.ssh/authorized_keys").trim()).toBe("2");
   });
 
   it("enrolls a server whose console is open without the session check", () => {

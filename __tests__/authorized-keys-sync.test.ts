@@ -25,12 +25,13 @@ describe("AuthorizedKeysSync construct", () => {
     expect((synthesized({ authorizedKeys: [KEY, KEY.replace("deploy@", "old@")] }).triggers as Record<string, string>).authorized_keys_sha256).not.toBe(triggers.authorized_keys_sha256);
   });
 
-  it("writes exactly the key set on the host, whatever its comments hold, then installs it with deploy-keys-sync", () => {
+  it("passes exactly the key set to deploy-keys-sync, whatever its comments hold, in one command", () => {
     const hostile = `${KEY.split(" ").slice(0, 2).join(" ")} it's ${"$"}{HOME} $(id) "q" \\ end`;
     const inline = ((synthesized({ authorizedKeys: [KEY, hostile] }).provisioner as { "remote-exec": { inline: string[] } }[])[0]!["remote-exec"]).inline;
-    expect(inline.slice(1)).toEqual(["sudo /usr/local/sbin/deploy-keys-sync /home/deploy/.authorized_keys.sync", "rm -f /home/deploy/.authorized_keys.sync"]);
-    const write = inline[0]!.replace(/\$\$\{/g, "${").replace(/ >\/home\/deploy\/\.authorized_keys\.sync$/, "");
-    expect(spawnSync("bash", ["-c", write], { encoding: "utf8" }).stdout).toBe(`${KEY}\n${hostile}\n`);
+    expect(inline).toHaveLength(1);
+    expect(inline[0]).toMatch(/^sudo \/usr\/local\/sbin\/deploy-keys-sync '/);
+    const asArguments = inline[0]!.replace(/\$\$\{/g, "${").replace(/^sudo \/usr\/local\/sbin\/deploy-keys-sync /, "printf '%s\\n' ");
+    expect(spawnSync("bash", ["-c", asArguments], { encoding: "utf8" }).stdout).toBe(`${KEY}\n${hostile}\n`);
   });
 
   it("refuses a host key that is not an SSH public key, and an empty or malformed key set", () => {

@@ -23,14 +23,14 @@ const PHASE_TWO = withSetting(EXAMPLE_SOURCE, "ssh_public_key", JSON.stringify(N
 
 type ResourceChange = { address: string; type: string; change: { actions: string[]; after?: Record<string, unknown> } };
 
-/** The key set each deploy-keys sync of a stack writes on its host: its first command, run by bash here. */
+/** The key set each deploy-keys sync of a stack installs: the arguments of its command, printed by bash here. */
 const uploadedKeys = (result: SynthResult, stack: string) =>
   Object.values(resourcesOf(result.stacks[stack]!, "null_resource"))
     .filter((sync) => JSON.stringify(sync.provisioner).includes("deploy-keys-sync"))
     .map((sync) => {
-      const write = (sync.provisioner as { "remote-exec": { inline: string[] } }[])[0]!["remote-exec"].inline[0]!;
-      const toStdout = write.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{").replace(/ >\/home\/deploy\/\.authorized_keys\.sync$/, "");
-      return spawnSync("bash", ["-c", toStdout], { encoding: "utf8" }).stdout.trimEnd().split("\n");
+      const command = (sync.provisioner as { "remote-exec": { inline: string[] } }[])[0]!["remote-exec"].inline[0]!;
+      const printed = command.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{").replace(/^sudo \/usr\/local\/sbin\/deploy-keys-sync /, "printf '%s\\n' ");
+      return spawnSync("bash", ["-c", printed], { encoding: "utf8" }).stdout.trimEnd().split("\n");
     });
 
 describe("rotating the deploy user's SSH key: the synthesized stacks", () => {

@@ -21,9 +21,9 @@ export interface AuthorizedKeysSyncProps {
 
 /**
  * Keeps the deploy user's ~/.ssh/authorized_keys of one host equal to the config's key set,
- * without rebuilding the host: a null_resource whose trigger is the key set's hash writes it on
- * the host over SSH (one shell-quoted key per printf argument, so every command stays one
- * line) and runs deploy-keys-sync. The connection logs in with a key the host still trusts
+ * without rebuilding the host: a null_resource whose trigger is the key set's hash runs
+ * deploy-keys-sync over SSH with the keys as shell-quoted arguments (one line, nothing
+ * uploaded). The connection logs in with a key the host still trusts
  * (the retired one during a rotation), so a rotation never locks Terraform out
  * (docs/key-rotation.md).
  */
@@ -41,7 +41,6 @@ export class AuthorizedKeysSync extends Construct {
     const connection = pinnedSshConnection(path, { host: props.host, user: props.sshUser, hostKey: props.hostKey });
     const content = authorizedKeysFile(props.authorizedKeys);
     const keys = content.trimEnd().split("\n");
-    const upload = `/home/${props.sshUser}/.authorized_keys.sync`;
     this.sync = new Resource(this, "sync", {
       triggers: {
         authorized_keys_sha256: createHash("sha256").update(content).digest("hex"),
@@ -49,16 +48,7 @@ export class AuthorizedKeysSync extends Construct {
         host_key: connection.hostKey as string,
       },
       connection,
-      provisioners: [
-        {
-          type: "remote-exec",
-          inline: [
-            escapeTerraformTemplate(`umask 077 && printf '%s\\n' ${keys.map(shellQuote).join(" ")} >${upload}`),
-            `sudo ${DEPLOY_KEYS_SYNC_SCRIPT} ${upload}`,
-            `rm -f ${upload}`,
-          ],
-        },
-      ],
+      provisioners: [{ type: "remote-exec", inline: [escapeTerraformTemplate(`sudo ${DEPLOY_KEYS_SYNC_SCRIPT} ${keys.map(shellQuote).join(" ")}`)] }],
     });
   }
 }
