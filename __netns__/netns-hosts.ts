@@ -124,10 +124,11 @@ export class NetnsLab {
    * lower layer, never written) with a private upper layer, mounted in a mount namespace that
    * a holder process keeps alive, so every later command of the host sees the same files.
    * `files` are placed in the upper layer first (stand-ins for commands the lab cannot run).
+   * `lowerDir` is another root to start from instead, e.g. a debootstrapped Debian 12.
    */
-  addRootOverlay(name: string, files: Readonly<Record<string, string>>): void {
+  addRootOverlay(name: string, files: Readonly<Record<string, string>>, lowerDir = "/"): void {
     const dir = path.join(this.hostDir(name), "root");
-    for (const sub of ["upper", "work", "merged", "upper/run/wireguard"]) mkdirSync(path.join(dir, sub), { recursive: true, mode: 0o755 });
+    for (const sub of ["upper", "work", "merged", "upper/run/wireguard", "upper/run/sshd"]) mkdirSync(path.join(dir, sub), { recursive: true, mode: 0o755 });
     for (const [file, content] of Object.entries(files)) {
       const target = path.join(dir, "upper", file);
       mkdirSync(path.dirname(target), { recursive: true });
@@ -135,7 +136,7 @@ export class NetnsLab {
     }
     const merged = path.join(dir, "merged");
     const mounts = [
-      `mount -t overlay overlay -o lowerdir=/,upperdir=${dir}/upper,workdir=${dir}/work ${merged}`,
+      `mount -t overlay overlay -o lowerdir=${lowerDir},upperdir=${dir}/upper,workdir=${dir}/work ${merged}`,
       `mount -t proc proc ${merged}/proc`,
       `mount --rbind /sys ${merged}/sys`,
       `mount --rbind /dev ${merged}/dev`,

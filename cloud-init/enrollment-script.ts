@@ -1,5 +1,5 @@
 import { CLOUDFLARED_BINARY, CLOUDFLARED_INSTALL_SCRIPT } from "./cloudflared";
-import { mergeParts, type CloudConfigPart, type CloudUser, type WriteFile } from "./cloud-config";
+import { mergeParts, type CloudUser, type WriteFile } from "./cloud-config";
 import { CloudInitInputError } from "./errors";
 import { hostCloudConfigParts, type HostCloudConfigOptions } from "./host-cloud-config";
 import { ENROLLMENT_HELPERS } from "./enrollment-helpers";
@@ -156,9 +156,4 @@ export function enrollmentCommandOf(command: string): string {
       return "ensure_ufw_enabled";
   }
   throw new Error(`${BUILDER}: the runcmd line ${JSON.stringify(command)} has no idempotent form; add one before using it in a part`);
-}
-
-/** The merged parts the script was built from, for tests comparing it with the cloud-config. */
-export function enrollmentParts(options: EnrollmentOptions): CloudConfigPart {
-  return mergeParts(hostCloudConfigParts(options));
 }
