@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
+import { ENROLLMENT_HELPERS } from "../cloud-init/enrollment-helpers";
 import { configFrom, EXAMPLE_SOURCE, REPO_ROOT, resourcesOf, synthApp } from "../__tests__/helpers/synth";
 import { missingPrerequisite, NetnsLab, run } from "./netns-hosts";
 import { STAND_IN_LOG, STAND_INS } from "./stand-ins";
@@ -78,5 +79,15 @@ describeInChroot("enrolling a minimal Debian 12 server (debootstrap root)", () =
     expect(second.stdout).not.toContain("changed:");
     expect(second.stdout.trimEnd().split("\n").pop()).toBe("no changes");
     expect(inServer(`grep -c '^systemctl reload ssh$' ${STAND_IN_LOG}`).trim()).toBe("1");
+  });
+
+  it("puts the previous SSH drop-in back and stops when sshd refuses a new one", () => {
+    const before = inServer("cat /etc/ssh/sshd_config.d/10-hardening.conf");
+    const refused = lab.inRoot(SERVER, `${ENROLLMENT_HELPERS}\nensure_file /etc/ssh/sshd_config.d/10-hardening.conf 0644 root:root 'PermitRootLogin maybe\n'\necho "not reached"\n`);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).not.toContain("not reached");
+    expect(refused.stderr).toContain("enroll: sshd refuses /etc/ssh/sshd_config.d/10-hardening.conf; the previous file is back in place");
+    expect(inServer("cat /etc/ssh/sshd_config.d/10-hardening.conf")).toBe(before);
+    expect(inServer("sshd -t && echo valid")).toBe("valid\n");
   });
 });
