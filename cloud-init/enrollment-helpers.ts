@@ -363,6 +363,8 @@ finish() {
   for note in "\${notes[@]}"; do echo "note: $note"; done
   if [ "$changes" -eq 0 ]; then
     echo "no changes"
+  elif [ "$changes" -eq 1 ]; then
+    echo "1 change"
   else
     echo "$changes changes"
   fi
