@@ -28,11 +28,12 @@ function address(family: "ipv4" | "ipv6") {
 }
 
 export const ipv4Address = address("ipv4");
+export const ipv6Address = address("ipv6");
 
 /**
- * A host's public SSH host key (`ssh-keyscan -t ed25519 <host>` or /etc/ssh/ssh_host_ed25519_key.pub
- * on the host): every SSH connection the stacks make checks it. Read from a trusted channel
- * (the provider's console), never from a first connection.
+ * A host's public SSH host key (/etc/ssh/ssh_host_ed25519_key.pub on the host): every SSH
+ * connection the stacks make checks it. Read from a trusted channel (the provider's console),
+ * never from a first connection.
  */
 export const sshHostKey = z.string().superRefine((value, ctx) => {
   const problem = sshPublicKeyProblem(value);
@@ -45,7 +46,6 @@ export const sshHostKey = z.string().superRefine((value, ctx) => {
 
 /** An ed25519 public key blob: the length-prefixed type name and the 32-byte key. */
 const ED25519_BLOB_BYTES = 4 + "ssh-ed25519".length + 4 + 32;
-export const ipv6Address = address("ipv6");
 
 const port = z
   .number({ error: "expected a port number" })
