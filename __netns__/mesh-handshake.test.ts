@@ -51,7 +51,7 @@ function userDataOf(result: SynthResult, member: Member): UserData {
   const text =
     member === "app"
       ? (Object.values(resourcesOf(result.stacks["main-production"]!, "digitalocean_droplet"))[0]!.user_data as string)
-      : (Object.values(resourcesOf(result.stacks["hosts-production"]!, "local_sensitive_file")).find((file) => String(file.filename).includes(`/${member}/`))!.content as string);
+      : (Object.values(resourcesOf(result.stacks["hosts-production"]!, "local_sensitive_file")).find((file) => String(file.filename).endsWith(`/${member}/user-data.yaml`))!.content as string);
   return parse(text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")) as UserData;
 }
 

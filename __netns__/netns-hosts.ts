@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -17,8 +17,8 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
-export function run(command: string, args: readonly string[], input?: string): CommandResult {
-  const result = spawnSync(command, args, { encoding: "utf8", input, timeout: 60_000 });
+export function run(command: string, args: readonly string[], input?: string, timeout = 60_000): CommandResult {
+  const result = spawnSync(command, args, { encoding: "utf8", input, timeout });
   return { status: result.status ?? 1, stdout: result.stdout ?? "", stderr: (result.stderr ?? "") + (result.error?.message ?? "") };
 }
 
@@ -117,6 +117,49 @@ export class NetnsLab {
     const result = this.inHost(name, script);
     if (result.status !== 0) throw new Error(`${name}: ${script}\nexit ${result.status}\n${result.stdout}${result.stderr}`);
     return result.stdout;
+  }
+
+  /**
+   * Gives a host a whole root file system of its own: an overlay of this machine's root (the
+   * lower layer, never written) with a private upper layer, mounted in a mount namespace that
+   * a holder process keeps alive, so every later command of the host sees the same files.
+   * `files` are placed in the upper layer first (stand-ins for commands the lab cannot run).
+   * `lowerDir` is another root to start from instead, e.g. a debootstrapped Debian 12.
+   */
+  addRootOverlay(name: string, files: Readonly<Record<string, string>>, lowerDir = "/"): void {
+    const dir = path.join(this.hostDir(name), "root");
+    for (const sub of ["upper", "work", "merged", "upper/run/wireguard", "upper/run/sshd"]) mkdirSync(path.join(dir, sub), { recursive: true, mode: 0o755 });
+    for (const [file, content] of Object.entries(files)) {
+      const target = path.join(dir, "upper", file);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, content, { mode: 0o755 });
+    }
+    const merged = path.join(dir, "merged");
+    const mounts = [
+      `mount -t overlay overlay -o lowerdir=${lowerDir},upperdir=${dir}/upper,workdir=${dir}/work ${merged}`,
+      `mount -t proc proc ${merged}/proc`,
+      `mount --rbind /sys ${merged}/sys`,
+      `mount --rbind /dev ${merged}/dev`,
+      `echo $$ >${dir}/holder.pid`,
+      "exec sleep infinity",
+    ].join(" && ");
+    const holder = spawn("ip", ["netns", "exec", this.namespace(name), "unshare", "--mount", "--propagation", "private", "sh", "-c", mounts], { detached: true, stdio: "ignore" });
+    holder.unref();
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(path.join(dir, "holder.pid"))) {
+      if (Date.now() > deadline) throw new Error(`${name}: the root overlay did not come up`);
+      spawnSync("sleep", ["0.1"]);
+    }
+  }
+
+  /** Runs a bash script (from stdin, as `bash -s`) as root of the host's own root file system. */
+  inRoot(name: string, script: string, env: Readonly<Record<string, string>> = {}, args: readonly string[] = []): CommandResult {
+    const dir = path.join(this.hostDir(name), "root");
+    const holder = readFileSync(path.join(dir, "holder.pid"), "utf8").trim();
+    const environment = Object.entries({ PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: "1", ...env }).map(
+      ([key, value]) => `${key}=${value}`,
+    );
+    return run("nsenter", ["--target", holder, "--mount", "--net", "chroot", path.join(dir, "merged"), "/usr/bin/env", "-i", ...environment, "bash", "-s", "--", ...args], script, 5 * 60_000);
   }
 
   /** Removes every namespace, stops every wireguard-go of the lab, removes its files and any mount point it created. */

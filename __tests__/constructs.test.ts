@@ -31,7 +31,7 @@ describe("construct defaults", () => {
     expect(new Networking(stack, "net", { namePrefix: "shop-dev", region: "fra1" }).ipRange).toBe("10.0.0.0/16");
   });
 
-  it("Droplet defaults: monitoring on, backups and IPv6 off, user_data changes ignored, 10 minute timeouts", () => {
+  it("Droplet defaults: monitoring on, backups and IPv6 off, ssh_keys and user_data changes ignored, 10 minute timeouts", () => {
     const stack = freshStack();
     new Droplet(stack, "droplet", dropletProps);
     const synthesized = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
@@ -41,17 +41,17 @@ describe("construct defaults", () => {
       backups: false,
       ipv6: false,
       tags: [],
-      lifecycle: { create_before_destroy: true, ignore_changes: ["user_data"] },
+      lifecycle: { create_before_destroy: true, ignore_changes: ["ssh_keys", "user_data"] },
       timeouts: { create: "10m", update: "10m", delete: "10m" },
     });
     expect(synthesized.resource.digitalocean_project_resources).toBeUndefined();
   });
 
-  it("Droplet lets user_data changes replace it only when asked", () => {
+  it("Droplet lets user_data changes replace it only when asked; a key change never does", () => {
     const stack = freshStack();
     new Droplet(stack, "droplet", { ...dropletProps, replaceOnUserDataChange: true });
     const synthesized = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-    expect(Object.values(synthesized.resource.digitalocean_droplet ?? {})[0]?.lifecycle).toEqual({ create_before_destroy: true });
+    expect(Object.values(synthesized.resource.digitalocean_droplet ?? {})[0]?.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ["ssh_keys"] });
   });
 
   it("Dns defaults to @, www and api with TTL 300 and no AAAA", () => {

@@ -3,7 +3,7 @@ import type { Config } from "../config/config";
 import { CLOUDFLARED_INSTALL_SCRIPT, CLOUDFLARED_UNIT_PATH, TUNNEL_TOKEN_FILE } from "../cloud-init/cloudflared";
 import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
 import { diffStacks } from "../stacks/review-summary";
-import { configFrom, exampleConfig, resourcesOf, synthApp, type SynthResult, type TfJson } from "./helpers/synth";
+import { configFrom, EXAMPLE_SOURCE, exampleConfig, resourcesOf, synthApp, type SynthResult, type TfJson } from "./helpers/synth";
 import { itWith, REQUIREMENTS, wgProblems } from "./helpers/checkers";
 import { WITH_EXTRA_PEER } from "./helpers/mesh-config";
 import { parseWgConfig } from "./helpers/wireguard";
@@ -45,10 +45,12 @@ describe("hosts stack", () => {
     });
   });
 
-  it("renders each OVH server's user data as a 0600 local_sensitive_file under a relative path", () => {
+  it("renders each OVH server's user data and enrollment script as 0600 local_sensitive_files under a relative path", () => {
     const files = Object.values(resourcesOf(hosts, "local_sensitive_file"));
-    expect(files.map((file) => [file.filename, file.file_permission])).toEqual([
+    expect(files.map((file) => [file.filename, file.file_permission]).sort()).toEqual([
+      ["${path.module}/rendered/ai-lab/enroll.sh", "0600"],
       ["${path.module}/rendered/ai-lab/user-data.yaml", "0600"],
+      ["${path.module}/rendered/core-prod/enroll.sh", "0600"],
       ["${path.module}/rendered/core-prod/user-data.yaml", "0600"],
     ]);
   });
@@ -173,15 +175,21 @@ describe("adding a mesh peer", () => {
     ]);
     expect(hostsDiff.added).toEqual([
       "local_file.wg0_edge_lab",
+      "local_sensitive_file.enroll_sh_edge_lab",
       "local_sensitive_file.user_data_edge_lab",
+      "null_resource.deploy_keys_sync_edge_lab",
       "null_resource.mesh_sync_edge_lab",
     ]);
   });
 
-  it("changes the existing syncs' triggers, not how they connect or what they run", () => {
+  it("changes the existing mesh syncs' triggers, not how they connect or what they run; the deploy keys syncs stay as they were", () => {
     for (const [name, sync] of Object.entries(resourcesOf(after.stacks["hosts-production"]!, "null_resource"))) {
       const old = resourcesOf(before.stacks["hosts-production"]!, "null_resource")[name];
       if (old === undefined) continue;
+      if (name.includes("_deploy_keys_")) {
+        expect(sync).toEqual(old);
+        continue;
+      }
       expect(sync.connection).toEqual(old.connection);
       expect(sync.provisioner).toEqual(old.provisioner);
       expect(sync.triggers).not.toEqual(old.triggers);
@@ -192,5 +200,42 @@ describe("adding a mesh peer", () => {
     expect(diff("data-production")).toEqual({ added: [], removed: [], changed: [] });
     const userData = (result: SynthResult) => Object.entries(resourcesOf(result.stacks["hosts-production"]!, "local_sensitive_file")).filter(([name]) => name !== "user_data_edge_lab");
     expect(userData(after)).toEqual(userData(before));
+  });
+});
+
+describe("SSH host keys: no connection to a host whose key is unknown", () => {
+  let withoutKeys: SynthResult;
+  beforeAll(async () => {
+    // core-prod's and the droplet's host keys are not known yet.
+    const source = EXAMPLE_SOURCE.split("\n")
+      .filter((line) => !/^ {4}ssh_host_key += "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI(OOWY|PSDY)/.test(line))
+      .join("\n");
+    withoutKeys = synthApp(await configFrom(source));
+  });
+
+  const syncs = (result: SynthResult, stack: string) => Object.keys(resourcesOf(result.stacks[stack]!, "null_resource")).sort();
+
+  it("pins every connection of the example to the host key from the config", () => {
+    for (const stack of ["main-production", "hosts-production"]) {
+      for (const sync of Object.values(resourcesOf(synthesized.stacks[stack]!, "null_resource"))) {
+        expect((sync.connection as { host_key?: string }).host_key).toMatch(/^ssh-ed25519 AAAA[A-Za-z0-9+/]+=*$/);
+      }
+    }
+    expect(synthesized.stacks["hosts-production"]!.output?.hosts_awaiting_host_key?.value).toEqual([]);
+  });
+
+  it("gives a host without ssh_host_key no key sync and no mesh sync, and lists it as awaiting its host key", () => {
+    expect(syncs(withoutKeys, "hosts-production")).toEqual(["deploy_keys_sync_ai_lab", "mesh_sync_ai_lab"]);
+    expect(syncs(withoutKeys, "main-production")).toEqual([]);
+    expect(withoutKeys.stacks["hosts-production"]!.output?.hosts_awaiting_host_key?.value).toEqual(["app", "core-prod"]);
+  });
+
+  it("still renders the waiting host's user data, enrollment script and wg0.conf", () => {
+    const files = [...Object.values(resourcesOf(withoutKeys.stacks["hosts-production"]!, "local_sensitive_file")), ...Object.values(resourcesOf(withoutKeys.stacks["hosts-production"]!, "local_file"))];
+    expect(files.map((file) => file.filename).filter((name) => String(name).includes("/core-prod/")).sort()).toEqual([
+      "${path.module}/rendered/core-prod/enroll.sh",
+      "${path.module}/rendered/core-prod/user-data.yaml",
+      "${path.module}/rendered/core-prod/wg0.conf",
+    ]);
   });
 });

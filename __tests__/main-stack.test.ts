@@ -58,9 +58,9 @@ describe("main stack: droplet", () => {
     ]);
   });
 
-  it("is replaced before destroy, ignores later user_data changes, and has timeouts", () => {
+  it("is replaced before destroy, ignores later ssh_keys and user_data changes, and has timeouts", () => {
     expect(onlyResource(main, "digitalocean_droplet")[1]).toMatchObject({
-      lifecycle: { create_before_destroy: true, ignore_changes: ["user_data"] },
+      lifecycle: { create_before_destroy: true, ignore_changes: ["ssh_keys", "user_data"] },
       timeouts: { create: "10m", update: "10m", delete: "10m" },
     });
   });

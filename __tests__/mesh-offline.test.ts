@@ -64,7 +64,9 @@ describeWithTerraform("adding a mesh peer, planned by real Terraform core agains
   it("replaces the existing members' wg0.conf files and syncs, and creates the newcomer's; OVH user data is untouched", () => {
     expect(acting("hosts-production")).toEqual([
       "create local_file.wg0_edge_lab",
+      "create local_sensitive_file.enroll_sh_edge_lab",
       "create local_sensitive_file.user_data_edge_lab",
+      "create null_resource.deploy_keys_sync_edge_lab",
       "create null_resource.mesh_sync_edge_lab",
       "delete+create local_file.wg0_ai_lab",
       "delete+create local_file.wg0_app",

@@ -10,6 +10,13 @@ const KEYS = {
   c: "k0yVs2aCB1m7xr38GpajMwYQyK3f6+kEpD6b8l1TIXA=",
 };
 
+/** Documentation host keys (public halves only). */
+const HOST_KEYS = {
+  "core-prod": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOOWYTTFipthPA0bqu7ZtGdb6qVJmleiw9kq+A9NzLBa",
+  "ai-lab": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFd75/XAZYisiG1CZedGQ/ybL3oekVGSl8TEFAgMv6Ed",
+  app: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPSDYRbSYYqJgApbQ0MGSAVN45Ayf3TJyXvKalhyv4p3",
+};
+
 const THREE: MeshPlanProps = {
   cidr: "10.8.0.0/24",
   members: [
@@ -102,6 +109,7 @@ describe("WireguardMesh construct", () => {
       plan: planMesh(THREE),
       sshUser: "deploy",
       sshHosts: { "core-prod": "198.51.100.20", "ai-lab": "198.51.100.30", app: "192.0.2.50" },
+      sshHostKeys: HOST_KEYS,
       ...props,
     });
     return JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
@@ -116,14 +124,14 @@ describe("WireguardMesh construct", () => {
     ]);
   });
 
-  it("syncs each member over SSH as the deploy user with the agent's key, triggered by its config's hash and peer set", () => {
+  it("syncs each member over SSH as the deploy user with the agent's key and its pinned host key, triggered by its config's hash and peer set", () => {
     const syncs = synthesized().resource.null_resource ?? {};
     expect(Object.keys(syncs)).toHaveLength(3);
     const sync = syncs["mesh_sync_core_prod"] as Record<string, unknown>;
     const fileId = "wg0_core_prod";
     expect(Object.keys(synthesized().resource.local_file ?? {})).toContain(fileId);
-    expect(sync.connection).toEqual({ type: "ssh", host: "198.51.100.20", user: "deploy", agent: "true", timeout: "2m" });
-    expect(sync.triggers).toEqual({ wg0_conf_sha256: `\${local_file.${fileId}.content_sha256}`, host: "198.51.100.20", peers: "ai-lab,app" });
+    expect(sync.connection).toEqual({ type: "ssh", host: "198.51.100.20", user: "deploy", agent: "true", host_key: HOST_KEYS["core-prod"], timeout: "2m" });
+    expect(sync.triggers).toEqual({ wg0_conf_sha256: `\${local_file.${fileId}.content_sha256}`, host: "198.51.100.20", host_key: HOST_KEYS["core-prod"], peers: "ai-lab,app" });
     expect(sync.provisioner).toEqual([
       { file: { content: `\${local_file.${fileId}.content}`, destination: "/home/deploy/wg0.conf.mesh" } },
       { "remote-exec": { inline: ["sudo /usr/local/sbin/wireguard-mesh-sync /home/deploy/wg0.conf.mesh", "rm -f /home/deploy/wg0.conf.mesh"] } },
@@ -135,6 +143,19 @@ describe("WireguardMesh construct", () => {
     const out = synthesized({ plan, sshHosts: { "core-prod": "198.51.100.20", "ai-lab": "198.51.100.30", app: "192.0.2.50" } });
     expect(Object.keys(out.resource.null_resource ?? {}).filter((name) => name.includes("new-node"))).toEqual([]);
     expect(Object.keys(out.resource.local_file ?? {}).filter((name) => name === "wg0_new_node")).toHaveLength(1);
+  });
+
+  it("never trusts a member's host key on first use: without a known host key the member gets no sync and is listed as awaiting it", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "hosts");
+    const { app: _unknown, ...known } = HOST_KEYS;
+    const mesh = new WireguardMesh(stack, "mesh", { plan: planMesh(THREE), sshUser: "deploy", sshHosts: { "core-prod": "198.51.100.20", "ai-lab": "198.51.100.30", app: "192.0.2.50" }, sshHostKeys: known });
+    expect(Object.keys(mesh.syncs).sort()).toEqual(["ai-lab", "core-prod"]);
+    expect(mesh.awaitingHostKey).toEqual(["app"]);
+  });
+
+  it("refuses a host key that is not an SSH public key", () => {
+    expect(() => synthesized({ sshHostKeys: { ...HOST_KEYS, app: "ssh-ed25519 AAAA" } })).toThrow(/mesh\/app_sync: hostKey = "ssh-ed25519 AAAA": expected the host's public SSH host key/);
   });
 
   it("refuses root as the SSH user", () => {

@@ -126,7 +126,7 @@ describe("the review summary printed by npm run synth", () => {
   it("lists resources by type, outputs and variables, then what changed since the previous synth", () => {
     const dir = copyProject();
     const first = runApp(dir).stdout;
-    expect(first).toContain("main-production: 17 resources\n");
+    expect(first).toContain("main-production: 18 resources\n");
     expect(first).toContain("\n    4  digitalocean_firewall\n");
     expect(first).toContain("  variables: TF_VAR_do_token (secret)\n");
     expect(first).toContain("data-production (after main-production): 7 resources\n");

@@ -1,6 +1,7 @@
 import { basePart, type IntrusionPrevention } from "./base";
 import { cloudflaredPart } from "./cloudflared";
 import { renderCloudConfig, type CloudConfigPart } from "./cloud-config";
+import { deployKeysPart } from "./deploy-keys";
 import { dockerPart, type DockerSource } from "./docker";
 import { CloudInitInputError } from "./errors";
 import { HOST_TARGETS, type HostTarget } from "./targets";
@@ -75,6 +76,7 @@ export function hostCloudConfigParts(options: HostCloudConfigOptions): CloudConf
       ...(options.intrusionPrevention === undefined ? {} : { intrusionPrevention: options.intrusionPrevention }),
     }),
     usersSshPart({ user: options.deployUser, authorizedKeys: options.authorizedKeys, groups: ["sudo", "docker"] }),
+    deployKeysPart(options.deployUser),
     dockerPart({ target: options.target, ...options.docker }),
     ...(options.cloudflared === true ? [cloudflaredPart({ target: options.target })] : []),
     ...(options.wireguard === undefined ? [] : [wireguardPart(options.wireguard)]),

@@ -1,6 +1,7 @@
 import type { Config, HostConfig } from "../config/config";
 import { standardFirewallSpecs } from "../constructs/firewall-rules";
-import { buildHostCloudConfig } from "./host-cloud-config";
+import { buildEnrollmentScript } from "./enrollment-script";
+import { buildHostCloudConfig, type HostCloudConfigOptions } from "./host-cloud-config";
 import { targetOfImage } from "./targets";
 import { ufwRulesFromFirewallSpecs, type UfwRule } from "./ufw";
 import type { WireguardOptions } from "./wireguard";
@@ -17,6 +18,11 @@ export interface DropletUserDataOptions {
   readonly cloudflared?: boolean;
 }
 
+/** The deploy user's key set: the current key, then the keys kept authorized during a rotation. */
+export function authorizedKeysOf(config: Config): string[] {
+  return [config.sshPublicKey, ...(config.retiredSshPublicKeys ?? [])];
+}
+
 /**
  * The droplet's UFW rules: the inbound rules of its three DigitalOcean firewalls, so the host
  * firewall and the cloud firewall agree (defense in depth).
@@ -30,7 +36,7 @@ export function dropletUserData(config: Config, options: DropletUserDataOptions 
   return buildHostCloudConfig({
     target: targetOfImage(config.dropletImage),
     deployUser: config.deployUser,
-    authorizedKeys: [config.sshPublicKey],
+    authorizedKeys: authorizedKeysOf(config),
     ufwRules: dropletUfwRules(config),
     ...(options.wireguard === undefined ? {} : { wireguard: options.wireguard }),
     ...(options.mesh === undefined ? {} : { mesh: options.mesh }),
@@ -60,17 +66,27 @@ export interface OvhHostUserDataOptions {
   readonly cloudflared?: boolean;
 }
 
-/** The user data ops install on an existing OVH server (reinstall with cloud-init, or by hand). */
-export function ovhHostUserData(config: Config, host: HostConfig, options: OvhHostUserDataOptions = {}): string {
-  return buildHostCloudConfig({
+/** What an OVH server is built from: its user data and its enrollment script render the same options. */
+export function ovhHostOptions(config: Config, host: HostConfig, options: OvhHostUserDataOptions = {}): HostCloudConfigOptions {
+  return {
     target: host.os,
     deployUser: config.deployUser,
-    authorizedKeys: [config.sshPublicKey],
+    authorizedKeys: authorizedKeysOf(config),
     ufwRules: ovhHostUfwRules(config, host),
     ...(options.mesh === undefined ? {} : { mesh: options.mesh }),
     cloudflared: options.cloudflared ?? false,
     docker: { source: "docker-ce" },
     intrusionPrevention: host.intrusionPrevention,
     timezone: "Etc/UTC",
-  });
+  };
+}
+
+/** The user data ops install on an existing OVH server (reinstall with cloud-init, or by hand). */
+export function ovhHostUserData(config: Config, host: HostConfig, options: OvhHostUserDataOptions = {}): string {
+  return buildHostCloudConfig(ovhHostOptions(config, host, options));
+}
+
+/** The script that brings the running server to the state its user data gives a new one (docs/enrollment.md). */
+export function ovhHostEnrollmentScript(config: Config, host: HostConfig, options: OvhHostUserDataOptions = {}): string {
+  return buildEnrollmentScript({ ...ovhHostOptions(config, host, options), hostName: host.name });
 }

@@ -18,6 +18,8 @@ export interface Config {
   readonly dropletImage: SupportedImage;
   /** OpenSSH public key of the deploy user (and of the droplet's DigitalOcean SSH key). */
   readonly sshPublicKey: string;
+  /** Older keys of the deploy user, still authorized while a rotation is confirmed. @default [] */
+  readonly retiredSshPublicKeys?: readonly string[];
   readonly sshKeyName: string;
   /** DigitalOcean refuses a public key already in the account: reuse it by name instead. */
   readonly useExistingSshKey: boolean;
@@ -76,6 +78,8 @@ export interface HostConfig {
   /** OVH only (the droplet's rules follow its DigitalOcean firewalls). */
   readonly ufwAllow: readonly HostUfwRule[];
   readonly intrusionPrevention: IntrusionPrevention;
+  /** The host's public SSH host key, pinned by every connection to it. @default - unknown: no connection */
+  readonly sshHostKey?: string;
   /** Mesh membership; the public key is unknown until the host's first boot. */
   readonly mesh?: { readonly address: string; readonly publicKey?: string };
   /** OVH only: the monthly price in euros, for the cost review. @default - unknown */

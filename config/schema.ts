@@ -82,6 +82,8 @@ export const tfvarsSchema = z
       .enum(SUPPORTED_IMAGES, { error: `expected one of the images cloud-init is built for: ${SUPPORTED_IMAGES.join(", ")}` })
       .default("ubuntu-24-04-x64"),
     ssh_public_key: sshPublicKey,
+    /** Keys still authorized for the deploy user during a rotation, removed by the user once the new key logs in. */
+    retired_ssh_public_keys: z.array(sshPublicKey).default([]),
     ssh_key_name: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { error: "expected 1-63 letters, digits, dots, dashes or underscores" })
@@ -172,6 +174,12 @@ export const tfvarsSchema = z
         });
       }
     }
+    const authorized = [raw.ssh_public_key, ...raw.retired_ssh_public_keys].map((key) => key.trim().split(/\s+/).slice(0, 2).join(" "));
+    raw.retired_ssh_public_keys.forEach((_, index) => {
+      if (authorized.indexOf(authorized[index + 1] as string) !== index + 1) {
+        ctx.addIssue({ code: "custom", path: ["retired_ssh_public_keys", index], message: "is ssh_public_key or listed twice; list each retired key once" });
+      }
+    });
     const ports = new Set<number>();
     raw.internal_ports.forEach((port, index) => {
       if (ports.has(port)) ctx.addIssue({ code: "custom", path: ["internal_ports", index], message: "is listed twice" });

@@ -23,12 +23,12 @@ export function isSecretKey(key: string): boolean {
 }
 
 /**
- * tfvars keys whose values are public key material (`ssh_public_key`, a host's
- * `wireguard_public_key`): a WireGuard public key has exactly the shape of a private one, so
- * only the key that holds it tells them apart.
+ * tfvars keys whose values are public key material (`ssh_public_key`, `retired_ssh_public_keys`,
+ * a host's `wireguard_public_key` and `ssh_host_key`): a WireGuard public key has exactly the
+ * shape of a private one, so only the key that holds it tells them apart.
  */
 export function isPublicKeyKey(key: string): boolean {
-  return /(^|_)public_key$/.test(key);
+  return /(^|_)public_keys?$/.test(key) || key === "ssh_host_key";
 }
 
 /**
@@ -44,8 +44,12 @@ export function looksLikeSecretValue(value: unknown, key?: string): boolean {
   return false;
 }
 
-/** The public key material of a config: the SSH public key (whole and its base64 body) and every WireGuard public key. */
+/**
+ * The public key material of a config: the deploy user's SSH public keys (current and retired) and
+ * the hosts' SSH host keys, each whole and its base64 body, and every WireGuard public key.
+ */
 export function publicKeyValuesOf(config: Config): string[] {
-  const sshBody = config.sshPublicKey.trim().split(/\s+/)[1];
-  return [config.sshPublicKey, ...(sshBody === undefined ? [] : [sshBody]), ...config.hosts.flatMap((host) => (host.mesh?.publicKey === undefined ? [] : [host.mesh.publicKey]))];
+  const sshKeys = [config.sshPublicKey, ...(config.retiredSshPublicKeys ?? []), ...config.hosts.flatMap((host) => (host.sshHostKey === undefined ? [] : [host.sshHostKey]))];
+  const bodies = sshKeys.flatMap((key) => key.trim().split(/\s+/).slice(1, 2));
+  return [...sshKeys, ...bodies, ...config.hosts.flatMap((host) => (host.mesh?.publicKey === undefined ? [] : [host.mesh.publicKey]))];
 }

@@ -5,6 +5,7 @@ import { cidrProblem, parseCidr } from "./cidr";
 import { accessSchema } from "./cloudflare-access";
 import { publicAddressProblem } from "./public-address";
 import { TUNNEL_SERVICE_FORMAT, tunnelServiceProblem } from "./tunnel-service";
+import { sshPublicKeyProblem } from "./ssh-key";
 
 /**
  * The tfvars shape of the topology settings: `hosts` (OVH servers and the droplet), `mesh`
@@ -42,6 +43,22 @@ function publicAddress(family: "ipv4" | "ipv6") {
 
 export const publicIpv4Address = publicAddress("ipv4");
 export const publicIpv6Address = publicAddress("ipv6");
+/**
+ * A host's public SSH host key (/etc/ssh/ssh_host_ed25519_key.pub on the host): every SSH
+ * connection the stacks make checks it. Read from a trusted channel (the provider's console),
+ * never from a first connection.
+ */
+export const sshHostKey = z.string().superRefine((value, ctx) => {
+  const problem = sshPublicKeyProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  else if (value.trim().startsWith("sk-")) ctx.addIssue({ code: "custom", message: "is a security-key user key; expected the server's host key (ssh-ed25519, ecdsa-sha2-* or ssh-rsa)" });
+  else if (value.trim().startsWith("ssh-ed25519 ") && Buffer.from(value.trim().split(/\s+/)[1] ?? "", "base64").length !== ED25519_BLOB_BYTES) {
+    ctx.addIssue({ code: "custom", message: "has an ed25519 key body of the wrong length (truncated paste?); copy the whole line of ssh_host_ed25519_key.pub" });
+  }
+});
+
+/** An ed25519 public key blob: the length-prefixed type name and the 32-byte key. */
+const ED25519_BLOB_BYTES = 4 + "ssh-ed25519".length + 4 + 32;
 
 const port = z
   .number({ error: "expected a port number" })
@@ -80,6 +97,8 @@ export const hostSchema = z.strictObject({
     .string()
     .regex(WIREGUARD_KEY_FORMAT, { error: "expected the host's WireGuard public key (44 base64 characters, as `wg pubkey` prints it)" })
     .optional(),
+  /** Pins SSH connections to the host. @default - unknown: no connection is made to the host */
+  ssh_host_key: sshHostKey.optional(),
 });
 
 export const meshSchema = z.strictObject({

@@ -91,6 +91,7 @@ function toConfig(raw: Tfvars): Config {
     dropletSize: raw.droplet_size,
     dropletImage: raw.droplet_image,
     sshPublicKey: raw.ssh_public_key.trim(),
+    retiredSshPublicKeys: raw.retired_ssh_public_keys.map((key) => key.trim()),
     sshKeyName: raw.ssh_key_name ?? `${raw.project_name}-deploy-key`,
     useExistingSshKey: raw.use_existing_ssh_key,
     enableMonitoring: raw.enable_monitoring,
@@ -135,6 +136,7 @@ function toHost(name: string, host: Tfvars["hosts"][string], dropletImage: Tfvar
       comment: rule.comment ?? `${rule.protocol.toUpperCase()} ${rule.port}`,
     })),
     intrusionPrevention: host.intrusion_prevention,
+    ...(host.ssh_host_key === undefined ? {} : { sshHostKey: host.ssh_host_key.trim().split(/\s+/).slice(0, 2).join(" ") }),
     ...(host.mesh_address === undefined
       ? {}
       : { mesh: { address: host.mesh_address, ...(host.wireguard_public_key === undefined ? {} : { publicKey: host.wireguard_public_key }) } }),

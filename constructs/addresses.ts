@@ -68,6 +68,10 @@ export const RESOURCE_NAMES = {
   tunnelConfig: "main",
   /** local_sensitive_file of an OVH server's user data: `user_data_core_prod` */
   userDataFile: (host: string): string => `user_data_${terraformIdentifier(host)}`,
+  /** local_sensitive_file of an OVH server's enrollment script: `enroll_sh_core_prod` */
+  enrollmentScriptFile: (host: string): string => `enroll_sh_${terraformIdentifier(host)}`,
+  /** null_resource keeping a host's deploy-user keys in sync: `deploy_keys_sync_core_prod` */
+  deployKeysSync: (host: string): string => `deploy_keys_sync_${terraformIdentifier(host)}`,
   /** local_file of a mesh member's wg0.conf: `wg0_core_prod` */
   wireguardConfigFile: (member: string): string => `wg0_${terraformIdentifier(member)}`,
   /** null_resource pushing a mesh member's peers: `mesh_sync_core_prod` */

@@ -97,10 +97,10 @@ export class Droplet extends Construct {
         : props.sshKey.kind === "existing"
           ? nameResource(new DataDigitaloceanSshKey(this, "ssh-key", { name: props.sshKey.name }), RESOURCE_NAMES.sshKey).fingerprint
           : props.sshKey.fingerprint;
-    const ignoreChanges = [
-      ...(props.replaceOnUserDataChange === true && props.adopted !== true ? [] : ["user_data"]),
-      ...(props.adopted === true ? ["ssh_keys"] : []),
-    ];
+    // DigitalOcean reads ssh_keys at creation only and forces a new droplet when they change: a
+    // key rotation goes through the deploy-keys sync instead (docs/key-rotation.md). user_data
+    // likewise, unless the caller asked for a rebuild on change (never for an adopted droplet).
+    const ignoreChanges = ["ssh_keys", ...(props.replaceOnUserDataChange === true && props.adopted !== true ? [] : ["user_data"])];
 
     const timeouts = props.timeouts ?? {};
     this.droplet = nameResource(new DropletResource(this, "droplet", {
@@ -119,7 +119,7 @@ export class Droplet extends Construct {
       timeouts: { create: timeouts.create ?? "10m", update: timeouts.update ?? "10m", delete: timeouts.delete ?? "10m" },
       lifecycle: {
         createBeforeDestroy: true,
-        ...(ignoreChanges.length === 0 ? {} : { ignoreChanges }),
+        ignoreChanges,
       },
     }), RESOURCE_NAMES.droplet);
 

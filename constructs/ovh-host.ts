@@ -12,18 +12,22 @@ export interface OvhHostProps {
   readonly publicIpv4: string;
   /** Its rendered `#cloud-config`. */
   readonly userData: string;
+  /** The bash script that brings the running server to the same state (built from the same parts). */
+  readonly enrollmentScript: string;
   /** Directory of the rendered files, relative to the stack directory. @default "rendered" */
   readonly renderedDir?: string;
 }
 
 /**
  * An existing OVH server (seed 003): these providers cannot create it, so its bootstrap is
- * rendered for ops to install: `<renderedDir>/<name>/user-data.yaml`. It is a
- * local_sensitive_file (mode 0600, content hidden from plans) because it maps the host's
- * firewall, users and mesh; it holds no credential.
+ * rendered for ops to install: `<renderedDir>/<name>/user-data.yaml` for a reinstall, and
+ * `<renderedDir>/<name>/enroll.sh` to enroll it as it runs (docs/enrollment.md). Both are
+ * local_sensitive_files (mode 0600, content hidden from plans) because they map the host's
+ * firewall, users and mesh; they hold no credential.
  */
 export class OvhHost extends Construct {
   readonly userDataFile: SensitiveFile;
+  readonly enrollmentScriptFile: SensitiveFile;
 
   constructor(scope: Construct, id: string, props: OvhHostProps) {
     super(scope, id);
@@ -32,6 +36,9 @@ export class OvhHost extends Construct {
     requireMatch(path, "publicIpv4", props.publicIpv4, /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, "expected an IPv4 address");
     if (isUnresolved(props.userData)) throw new PropsError(path, "userData", "<reference>", "expected the rendered cloud-config text (it is written at synth, not at apply)");
     if (!props.userData.startsWith("#cloud-config\n")) throw new PropsError(path, "userData", props.userData.slice(0, 40), 'expected a cloud-config starting with "#cloud-config"');
+    if (isUnresolved(props.enrollmentScript) || !props.enrollmentScript.startsWith("#!/bin/bash\n")) {
+      throw new PropsError(path, "enrollmentScript", props.enrollmentScript.slice(0, 40), 'expected the rendered bash script starting with "#!/bin/bash"');
+    }
     const renderedDir = props.renderedDir ?? "rendered";
 
     this.userDataFile = nameResource(new SensitiveFile(this, "user_data", {
@@ -41,5 +48,11 @@ export class OvhHost extends Construct {
       filePermission: "0600",
       directoryPermission: "0755",
     }), RESOURCE_NAMES.userDataFile(props.name));
+    this.enrollmentScriptFile = nameResource(new SensitiveFile(this, "enrollment_script", {
+      filename: `${terraformExpression("path.module")}/${renderedDir}/${props.name}/enroll.sh`,
+      content: props.enrollmentScript,
+      filePermission: "0600",
+      directoryPermission: "0755",
+    }), RESOURCE_NAMES.enrollmentScriptFile(props.name));
   }
 }

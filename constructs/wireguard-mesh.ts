@@ -5,6 +5,7 @@ import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
 import { peersOf, wgQuickConfigOf, type MeshPlan } from "./mesh-plan";
 import { terraformExpression } from "./terraform-literals";
 import { nameResource, RESOURCE_NAMES } from "./addresses";
+import { pinnedSshConnection } from "./ssh-connection";
 import { PropsError, requireMatch } from "./validation";
 
 export interface WireguardMeshProps {
@@ -13,6 +14,8 @@ export interface WireguardMeshProps {
   readonly sshUser: string;
   /** Where SSH reaches each member: its public IPv4 (the droplet's is a cross-stack reference). */
   readonly sshHosts: Readonly<Record<string, string>>;
+  /** Each member's public SSH host key, pinned by its sync. A member without one is not synced. */
+  readonly sshHostKeys: Readonly<Record<string, string>>;
   /** Directory of the rendered files, relative to the stack directory. @default "rendered" */
   readonly renderedDir?: string;
 }
@@ -23,13 +26,16 @@ export interface WireguardMeshProps {
  * with a known key; no private key). Per member with a known key (it has booted): a
  * null_resource whose trigger is that file's hash, which uploads it over SSH and runs
  * wireguard-mesh-sync (`wg syncconf` + the UFW rules of the WireGuard port). A new peer
- * changes files and triggers, never a droplet.
+ * changes files and triggers, never a droplet. The SSH connection pins the member's host key;
+ * a member whose host key is not known yet is not synced (never trust-on-first-use).
  */
 export class WireguardMesh extends Construct {
   /** The rendered wg0.conf of each member, by member name. */
   readonly configFiles: Readonly<Record<string, File>>;
   /** The sync of each member with a known key, by member name. */
   readonly syncs: Readonly<Record<string, Resource>>;
+  /** Members with a known WireGuard key that are not synced because their SSH host key is unknown. */
+  readonly awaitingHostKey: readonly string[];
 
   constructor(scope: Construct, id: string, props: WireguardMeshProps) {
     super(scope, id);
@@ -44,6 +50,7 @@ export class WireguardMesh extends Construct {
 
     const files: Record<string, File> = {};
     const syncs: Record<string, Resource> = {};
+    const awaitingHostKey: string[] = [];
     for (const member of props.plan.members) {
       const file = nameResource(new File(this, `${member.name}_wg0_conf`, {
         filename: `${terraformExpression("path.module")}/${renderedDir}/${member.name}/wg0.conf`,
@@ -54,16 +61,23 @@ export class WireguardMesh extends Construct {
       files[member.name] = file;
       if (member.publicKey === undefined) continue;
       const host = props.sshHosts[member.name] as string;
+      const hostKey = props.sshHostKeys[member.name];
+      if (hostKey === undefined) {
+        awaitingHostKey.push(member.name);
+        continue;
+      }
+      const connection = pinnedSshConnection(`${path}/${member.name}_sync`, { host, user: props.sshUser, hostKey });
       const upload = `/home/${props.sshUser}/wg0.conf.mesh`;
       syncs[member.name] = nameResource(new Resource(this, `${member.name}_sync`, {
         triggers: {
           wg0_conf_sha256: file.contentSha256,
           host,
+          host_key: connection.hostKey as string,
           peers: peersOf(props.plan, member.name)
             .map((peer) => peer.name)
             .join(","),
         },
-        connection: { type: "ssh", host, user: props.sshUser, agent: "true", timeout: "2m" },
+        connection,
         provisioners: [
           { type: "file", content: file.content, destination: upload },
           { type: "remote-exec", inline: [`sudo ${MESH_SYNC_SCRIPT} ${upload}`, `rm -f ${upload}`] },
@@ -72,5 +86,6 @@ export class WireguardMesh extends Construct {
     }
     this.configFiles = files;
     this.syncs = syncs;
+    this.awaitingHostKey = awaitingHostKey;
   }
 }

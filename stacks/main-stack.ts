@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import type { Config } from "../config/config";
+import { authorizedKeysOf } from "../cloud-init/host-user-data";
+import { AuthorizedKeysSync } from "../constructs/authorized-keys-sync";
 import { Dns } from "../constructs/dns";
 import { Droplet, type DropletSshKey } from "../constructs/droplet";
 import { Firewalls } from "../constructs/firewalls";
@@ -13,6 +16,7 @@ import { isSshKeyFingerprint } from "../config/adopt-schema";
 import { addImports, adoptionNotesOf } from "./adoption";
 import { useStateBackend } from "./backend";
 import { addDigitalOceanProvider } from "./digitalocean-provider";
+import { dropletHost } from "./mesh-from-config";
 import type { DescribedStack } from "./synthesize";
 
 export interface MainStackProps {
@@ -63,6 +67,18 @@ export class MainStack extends TerraformStack implements DescribedStack {
       projectId: project.projectId,
     });
     const droplet = this.droplet.droplet;
+    // The deploy user's keys follow the config over SSH once the droplet's host key is known.
+    const dropletHostKey = dropletHost(config)?.sshHostKey;
+    if (dropletHostKey !== undefined) {
+      new NullProvider(this, "null");
+      new AuthorizedKeysSync(this, "deploy_keys", {
+        hostName: dropletHost(config)?.name ?? "app",
+        host: droplet.ipv4Address,
+        hostKey: dropletHostKey,
+        sshUser: config.deployUser,
+        authorizedKeys: authorizedKeysOf(config),
+      });
+    }
 
     const meshSpec = props.mesh === undefined ? undefined : meshFirewallSpec(props.mesh.plan, props.mesh.member);
     const meshSpecs = meshSpec === undefined ? [] : [meshSpec];

@@ -100,7 +100,7 @@ function synthesizedSamples(config: Config): UserDataSample[] {
   const { stacks } = synthApp(config);
   const unescape = (text: string) => text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
   const droplet = Object.values(resourcesOf(stacks["main-production"]!, "digitalocean_droplet"))[0]!;
-  const ovh = Object.values(resourcesOf(stacks["hosts-production"]!, "local_sensitive_file"));
+  const ovh = Object.values(resourcesOf(stacks["hosts-production"]!, "local_sensitive_file")).filter((file) => String(file.filename).endsWith("/user-data.yaml"));
   return [
     { name: "droplet as a mesh member (example, synthesized)", target: "ubuntu-24.04", userData: unescape(droplet.user_data as string) },
     ...ovh.map((file) => ({
