@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { bundleIfChanged } from "../scripts/cached-bundle";
@@ -69,6 +69,24 @@ describe("bundleIfChanged (the app runner's esbuild step)", () => {
     write("message.ts", 'export const message = "just saved";\n', { fresh: true });
     expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
     expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+  });
+
+  it("stamps a bundled dependency by its package.json: a reinstall with another version rebuilds", () => {
+    const { root, outfile, write, run } = project();
+    mkdirSync(path.join(root, "node_modules", "greeting"), { recursive: true });
+    write("node_modules/greeting/package.json", '{ "name": "greeting", "version": "1.0.0", "main": "index.js" }\n');
+    write("node_modules/greeting/index.js", 'exports.greeting = "hello 1";\n');
+    write("entry.ts", 'import { greeting } from "greeting";\nexport const result: string = greeting;\n');
+    const bundled = { platform: "node", target: "node20", format: "cjs" } as const;
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: bundled })).toBe(true);
+    expect(run()).toBe("hello 1");
+    const stamp = JSON.parse(readFileSync(`${outfile}.stamp.json`, "utf8")) as { inputs: Record<string, string> };
+    expect(Object.keys(stamp.inputs)).toEqual(["entry.ts", "node_modules/greeting/package.json"]);
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: bundled })).toBe(false);
+    write("node_modules/greeting/package.json", '{ "name": "greeting", "version": "2.0.0", "main": "index.js" }\n');
+    write("node_modules/greeting/index.js", 'exports.greeting = "hello 2";\n');
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: bundled })).toBe(true);
+    expect(run()).toBe("hello 2");
   });
 
   it("leaves only the bundle and its stamp behind", () => {

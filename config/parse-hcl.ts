@@ -1,5 +1,5 @@
-import { parse } from "@cdktf/hcl2json";
 import { ConfigError, type ConfigIssue } from "./errors";
+import { parseWithCache } from "./parse-cache";
 
 /**
  * Parses a tfvars file with HashiCorp's HCL parser (Go, compiled to wasm in @cdktf/hcl2json).
@@ -7,7 +7,8 @@ import { ConfigError, type ConfigIssue } from "./errors";
  */
 export async function parseTfvars(displayName: string, source: string): Promise<Record<string, unknown>> {
   try {
-    const parsed: unknown = await parse(displayName, source);
+    // Required on first use: importing the parser starts its Go wasm runtime, which a cached parse never needs.
+    const parsed: unknown = await parseWithCache(source, () => (require("@cdktf/hcl2json") as typeof import("@cdktf/hcl2json")).parse(displayName, source));
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
       throw new ConfigError(displayName, [{ key: "", problem: "expected a file of `name = value` assignments" }]);
     }

@@ -3,14 +3,17 @@
 // The stamp beside the output records what the bundle was built from: the SHA-256 of every input
 // file esbuild read (its metafile), the file names in each input's directory (a new file can
 // change how an import resolves), tsconfig.json and package.json (esbuild reads both), the
-// esbuild version and the build options. Any difference rebuilds. Plain JS so it runs before any
+// esbuild version and the build options. Any difference rebuilds. Inputs inside node_modules (a
+// bundle that includes its dependencies reads hundreds of them) are stamped by the package.json of
+// the package they belong to, whose version changes whenever npm installs other content; hashing
+// every file there would cost more than the build saves. Plain JS so it runs before any
 // TypeScript is compiled; esbuild itself is only loaded when a build is needed.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const STAMP_FORMAT = 1;
+const STAMP_FORMAT = 2;
 /** An input modified this close to the build start may not be in the bundle: leave it unstamped. */
 const MTIME_SLACK_MS = 2000;
 
@@ -37,7 +40,7 @@ function bundleIfChanged({ root, entry, outfile, options }) {
   });
   fs.renameSync(temporary, outfile);
 
-  const inputs = Object.keys(result.metafile.inputs).sort();
+  const inputs = stampedInputs(Object.keys(result.metafile.inputs));
   if (inputs.every((input) => fs.statSync(path.join(root, input)).mtimeMs < started - MTIME_SLACK_MS)) {
     const stamp = { format: STAMP_FORMAT, settings, inputs: digestInputs(root, inputs), directories: digestDirectories(root, inputs) };
     fs.writeFileSync(temporary, JSON.stringify(stamp));
@@ -69,6 +72,16 @@ function settingsDigest(root, entry, options) {
   hash.update(JSON.stringify({ entry, options, esbuild: require("esbuild/package.json").version }));
   for (const file of ["tsconfig.json", "package.json"]) hash.update("\0").update(readIfExists(path.join(root, file)));
   return hash.digest("hex");
+}
+
+/** Project files as they are; files of an installed package replaced by that package's package.json. */
+function stampedInputs(inputs) {
+  const stamped = new Set();
+  for (const input of inputs) {
+    const match = /^(.*?node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    stamped.add(match ? `${match[1]}/package.json` : input);
+  }
+  return [...stamped].sort();
 }
 
 function digestInputs(root, inputs) {

@@ -50,7 +50,22 @@ export function hostsIn(blocks: readonly SynthesizedBlock[]): Host[] {
   return hosts;
 }
 
+/**
+ * Every policy that looks at hosts asks for them, on every stack: parse each distinct document once.
+ * Results are only read, never changed.
+ */
+const parsedDocuments = new Map<string, Pick<Host, "cloudConfig" | "parseProblem" | "ufw">>();
+
 function parseCloudConfig(text: string): Pick<Host, "cloudConfig" | "parseProblem" | "ufw"> {
+  let parsed = parsedDocuments.get(text);
+  if (parsed === undefined) {
+    parsed = parseCloudConfigOnce(text);
+    parsedDocuments.set(text, parsed);
+  }
+  return parsed;
+}
+
+function parseCloudConfigOnce(text: string): Pick<Host, "cloudConfig" | "parseProblem" | "ufw"> {
   let parsed: unknown;
   try {
     parsed = parse(text);

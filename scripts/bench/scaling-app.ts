@@ -16,9 +16,9 @@ import { PROJECT_ROOT_CONTEXT, useRelativeLocalBackend } from "../../stacks/back
 import { addDigitalOceanProvider } from "../../stacks/digitalocean-provider";
 
 /**
- * One host of the scaling benchmark: what an entry of a `hosts` list in terraform.tfvars will
- * describe once the config has one (issue 5: OVH hosts and the WireGuard mesh). Then the bench
- * should write these as generated tfvars and run the real app on them instead of this stack.
+ * One host of the synthetic scaling stack (a droplet per host), which measures how the Terraform
+ * side alone grows with the way the mesh is written; the real app's scaling is measured by
+ * feeding it generated OVH servers (app-hosts.ts).
  */
 export interface BenchHost {
   readonly name: string;

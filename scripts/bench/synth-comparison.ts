@@ -39,11 +39,21 @@ export interface ComparisonResult {
 const CDKTF_CLI = "node_modules/.bin/cdktf";
 
 const SCENARIOS: readonly Scenario[] = [
+  { key: "node", label: "(n) node -e 0: a bare Node.js start, the floor", command: process.execPath, args: ["-e", "0"], copy: "app", warmUp: false },
   { key: "npm", label: "(a) npm run synth", command: "npm", args: ["run", "synth"], copy: "app", warmUp: true },
   { key: "app", label: "(a') node --max-semi-space-size=2 scripts/run-app.js: the app alone, as npm runs it", command: process.execPath, args: ["--max-semi-space-size=2", "scripts/run-app.js"], copy: "app", warmUp: true },
   {
+    key: "app-new-config",
+    label: "(a\u2033) the app right after the tfvars file changed (HashiCorp's parser runs)",
+    command: process.execPath,
+    args: ["--max-semi-space-size=2", "scripts/run-app.js"],
+    copy: "app",
+    warmUp: false,
+    prepare: (dir) => rmSync(path.join(dir, ".build", "parse-cache"), { recursive: true, force: true }),
+  },
+  {
     key: "app-cold",
-    label: "(a'') the same right after a source change (esbuild rebuilds)",
+    label: "(a\u2034) the app right after a source change (esbuild rebuilds, no caches)",
     command: process.execPath,
     args: ["--max-semi-space-size=2", "scripts/run-app.js"],
     copy: "app",
