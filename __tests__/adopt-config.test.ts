@@ -80,13 +80,14 @@ describe("adopting existing objects by id", () => {
 
   it("an adopted droplet ignores its user data and SSH keys, which DigitalOcean does not return and which would replace it", () => {
     const droplet = resourcesOf(synth.stacks["main-production"] as TfJson, "digitalocean_droplet").app;
-    expect(droplet?.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ["user_data", "ssh_keys"] });
+    expect(droplet?.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ["ssh_keys", "user_data"] });
   });
 
-  it("without adopt, nothing is imported and the droplet ignores only its user data", async () => {
+  it("without adopt, nothing is imported and the droplet ignores its user data and SSH keys as always", async () => {
     const plain = synthApp(await configFrom(EXAMPLE_SOURCE));
     for (const stack of Object.values(plain.stacks)) expect(importsOf(stack)).toEqual([]);
-    expect(resourcesOf(plain.stacks["main-production"] as TfJson, "digitalocean_droplet").app?.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ["user_data"] });
+    // Every droplet ignores ssh_keys (key rotation goes over SSH, docs/key-rotation.md), adopted or not.
+    expect(resourcesOf(plain.stacks["main-production"] as TfJson, "digitalocean_droplet").app?.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ["ssh_keys", "user_data"] });
   });
 
   it("notes say what is imported and what is created new, and why", () => {

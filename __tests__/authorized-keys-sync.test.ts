@@ -26,7 +26,8 @@ describe("AuthorizedKeysSync construct", () => {
   });
 
   it("passes exactly the key set to deploy-keys-sync, whatever its comments hold, in one command", () => {
-    const hostile = `${KEY.split(" ").slice(0, 2).join(" ")} it's ${"$"}{HOME} $(id) "q" \\ end`;
+    // Comments are printable ASCII without quotes or backslashes (config/ssh-key.ts); shell syntax is allowed and stays data.
+    const hostile = `${KEY.split(" ").slice(0, 2).join(" ")} it is ${"$"}{HOME} $(id) ;rm -rf /|end &`;
     const inline = ((synthesized({ authorizedKeys: [KEY, hostile] }).provisioner as { "remote-exec": { inline: string[] } }[])[0]!["remote-exec"]).inline;
     expect(inline).toHaveLength(1);
     expect(inline[0]).toMatch(/^sudo \/usr\/local\/sbin\/deploy-keys-sync '/);
@@ -38,6 +39,7 @@ describe("AuthorizedKeysSync construct", () => {
     expect(() => synthesized({ hostKey: "AAAAC3NzaC1lZDI1NTE5" })).toThrow(/hostKey = "AAAAC3NzaC1lZDI1NTE5": expected the host's public SSH host key/);
     expect(() => synthesized({ authorizedKeys: [] })).toThrow(/authorizedKeys = \[\]: expected at least one SSH public key/);
     expect(() => synthesized({ authorizedKeys: ["ssh-ed25519 AAAA"] })).toThrow(/authorizedKeys\[0\]/);
+    expect(() => synthesized({ authorizedKeys: [`${KEY.split(" ").slice(0, 2).join(" ")} it's "quoted"`] })).toThrow(/authorizedKeys\[0\].*printable ASCII/);
     expect(() => synthesized({ sshUser: "root" })).toThrow(/sshUser = "root"/);
   });
 });

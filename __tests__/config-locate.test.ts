@@ -30,7 +30,7 @@ describe("errors are located at the line and column of the offending value", () 
   it("a list item (not a later line with a brace)", async () => {
     const source = withSetting(EXAMPLE_SOURCE, "allowed_ssh_ips", '["203.0.113.10/32", "198.51.100.1/28"]');
     expect(await firstLocation(source)).toBe(`allowed_ssh_ips[1] @ ${positionOf(source, '"198.51.100.1/28"')}`);
-    expect(positionOf(source, '"198.51.100.1/28"')).toBe("26:39");
+    expect(positionOf(source, '"198.51.100.1/28"')).toBe("29:39");
   });
 
   it("a value in a nested map", async () => {
@@ -76,9 +76,9 @@ describe("the source scanner", () => {
     const scanned = scanHcl(EXAMPLE_SOURCE);
     expect(scanned.complete).toBe(true);
     expect(scanned.duplicates).toEqual([]);
-    expect(scanned.valueAt(["cloudflare", "zones", "example.org", "id"])).toEqual({ line: 91, column: 28 });
-    expect(scanned.valueAt(["cloudflare", "tunnel", "ingress", 1, "service"])).toEqual({ line: 106, column: 45 });
-    expect(scanned.keyAt(["hosts", "ai-lab"])).toEqual({ line: 61, column: 3 });
+    expect(scanned.valueAt(["cloudflare", "zones", "example.org", "id"])).toEqual({ line: 100, column: 28 });
+    expect(scanned.valueAt(["cloudflare", "tunnel", "ingress", 1, "service"])).toEqual({ line: 115, column: 45 });
+    expect(scanned.keyAt(["hosts", "ai-lab"])).toEqual({ line: 68, column: 3 });
   });
 
   it("finds a repeated key at any depth, with both positions", () => {

@@ -88,18 +88,18 @@ describe("public addresses of hosts", () => {
   it("refuses a private address on a host with its line and column", async () => {
     const source = withCoreAddress("public_ipv4", "192.168.1.10");
     expect(await problems(source)).toEqual([
-      '  terraform.tfvars:48:28: hosts.core-prod.public_ipv4 = "192.168.1.10": is a private address (RFC 1918); expected the host\'s public IPv4 address',
+      '  terraform.tfvars:54:28: hosts.core-prod.public_ipv4 = "192.168.1.10": is a private address (RFC 1918); expected the host\'s public IPv4 address',
     ]);
   });
 
   it("notes every documentation address the example uses, for the review", async () => {
     const { notes } = await parseConfig(EXAMPLE_SOURCE, "terraform.tfvars.example");
     expect(notes).toEqual([
-      "terraform.tfvars.example:26:20: allowed_ssh_ips[0] = 203.0.113.10/32 is a documentation address (RFC 5737): SSH would be reachable from nowhere; replace it before applying",
-      "terraform.tfvars.example:26:39: allowed_ssh_ips[1] = 198.51.100.0/28 is a documentation address (RFC 5737): SSH would be reachable from nowhere; replace it before applying",
-      "terraform.tfvars.example:48:28: hosts.core-prod.public_ipv4 = 198.51.100.20 is a documentation address (RFC 5737): it routes nowhere; replace it before applying",
-      "terraform.tfvars.example:49:28: hosts.core-prod.public_ipv6 = 2001:db8:100::20 is a documentation address (RFC 3849): it routes nowhere; replace it before applying",
-      "terraform.tfvars.example:65:28: hosts.ai-lab.public_ipv4 = 198.51.100.30 is a documentation address (RFC 5737): it routes nowhere; replace it before applying",
+      "terraform.tfvars.example:29:20: allowed_ssh_ips[0] = 203.0.113.10/32 is a documentation address (RFC 5737): SSH would be reachable from nowhere; replace it before applying",
+      "terraform.tfvars.example:29:39: allowed_ssh_ips[1] = 198.51.100.0/28 is a documentation address (RFC 5737): SSH would be reachable from nowhere; replace it before applying",
+      "terraform.tfvars.example:54:28: hosts.core-prod.public_ipv4 = 198.51.100.20 is a documentation address (RFC 5737): it routes nowhere; replace it before applying",
+      "terraform.tfvars.example:55:28: hosts.core-prod.public_ipv6 = 2001:db8:100::20 is a documentation address (RFC 3849): it routes nowhere; replace it before applying",
+      "terraform.tfvars.example:72:28: hosts.ai-lab.public_ipv4 = 198.51.100.30 is a documentation address (RFC 5737): it routes nowhere; replace it before applying",
     ]);
   });
 
@@ -169,14 +169,14 @@ describe("duplicate keys", () => {
   it("refuses a second host block of the same name, naming both lines", async () => {
     const source = EXAMPLE_SOURCE.replace("  ai-lab = {", '  "core-prod" = {');
     expect(await problems(source)).toEqual([
-      "  terraform.tfvars:61:3: hosts.core-prod: is set twice, at line 44 and line 61; Terraform would silently keep the second one. Keep one",
+      "  terraform.tfvars:68:3: hosts.core-prod: is set twice, at line 50 and line 68; Terraform would silently keep the second one. Keep one",
     ]);
   });
 
   it("refuses a repeated attribute inside a nested object", async () => {
     const source = EXAMPLE_SOURCE.replace('    role                 = "Business services', '    os = "debian-12"\n    role                 = "Business services');
     expect(await problems(source)).toEqual([
-      "  terraform.tfvars:48:5: hosts.core-prod.os: is set twice, at line 46 and line 48; Terraform would silently keep the second one. Keep one",
+      "  terraform.tfvars:54:5: hosts.core-prod.os: is set twice, at line 52 and line 54; Terraform would silently keep the second one. Keep one",
     ]);
   });
 });
@@ -201,7 +201,7 @@ describe("limits", () => {
 
   it("refuses a string longer than any setting takes", async () => {
     const lines = await problems(EXAMPLE_SOURCE.replace('"Business services: Mailcow, Nextcloud, Ghost, Authelia (OVH VPS-3)"', JSON.stringify("r".repeat(5000))));
-    expect(lines).toEqual(["  terraform.tfvars:46:28: hosts.core-prod.role: is 5000 characters long; no setting takes more than 4096"]);
+    expect(lines).toEqual(["  terraform.tfvars:52:28: hosts.core-prod.role: is 5000 characters long; no setting takes more than 4096"]);
   });
 });
 

@@ -59,12 +59,12 @@ describe("the escaping boundary", () => {
  */
 const REFUSED_AT_SYNTH: readonly string[] = [
   "projectName", "environment", "vpcCidr", "dropletSize", "sshPublicKey", "allowedSshIps[0]", "allowedSshIps[1]", "domainName", "deployUser",
-  "hosts[0].name", "hosts[0].provider", "hosts[0].os", "hosts[0].publicIpv4", "hosts[0].intrusionPrevention", "hosts[0].mesh.address", "hosts[0].mesh.publicKey",
-  "hosts[1].name", "hosts[1].provider", "hosts[1].intrusionPrevention", "hosts[1].mesh.address", "hosts[1].mesh.publicKey",
+  "hosts[0].name", "hosts[0].provider", "hosts[0].os", "hosts[0].publicIpv4", "hosts[0].intrusionPrevention", "hosts[0].sshHostKey", "hosts[0].mesh.address", "hosts[0].mesh.publicKey",
+  "hosts[1].name", "hosts[1].provider", "hosts[1].intrusionPrevention", "hosts[1].sshHostKey", "hosts[1].mesh.address", "hosts[1].mesh.publicKey",
   "hosts[2].name", "hosts[2].provider", "hosts[2].os", "hosts[2].publicIpv4", "hosts[2].publicIpv6",
   "hosts[2].ufwAllow[0].protocol", "hosts[2].ufwAllow[0].comment", "hosts[2].ufwAllow[1].protocol", "hosts[2].ufwAllow[1].comment",
   "hosts[2].ufwAllow[2].protocol", "hosts[2].ufwAllow[2].comment", "hosts[2].ufwAllow[3].protocol", "hosts[2].ufwAllow[3].comment",
-  "hosts[2].ufwAllow[4].protocol", "hosts[2].ufwAllow[4].comment", "hosts[2].intrusionPrevention", "hosts[2].mesh.address", "hosts[2].mesh.publicKey",
+  "hosts[2].ufwAllow[4].protocol", "hosts[2].ufwAllow[4].comment", "hosts[2].intrusionPrevention", "hosts[2].sshHostKey", "hosts[2].mesh.address", "hosts[2].mesh.publicKey",
   "mesh.cidr", "cloudflare.accountId", "cloudflare.zones[0].name", "cloudflare.zones[1].name", "cloudflare.zones[1].id",
   "cloudflare.records[0].name", "cloudflare.records[0].zone", "cloudflare.records[0].target.host",
   "cloudflare.records[1].name", "cloudflare.records[1].zone", "cloudflare.records[1].target.host",

@@ -72,13 +72,13 @@ describe("rotating the deploy user's SSH key: the synthesized stacks", () => {
     const diff = diffStacks(before.stacks["hosts-production"], phaseOne.stacks["hosts-production"]!);
     expect(diff.added).toEqual([]);
     expect(diff.removed).toEqual([]);
-    expect(diff.changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
-      "local_sensitive_file.ai-lab_enrollment_script",
-      "local_sensitive_file.ai-lab_user_data",
-      "local_sensitive_file.core-prod_enrollment_script",
-      "local_sensitive_file.core-prod_user_data",
-      "null_resource.ai-lab_deploy_keys_sync",
-      "null_resource.core-prod_deploy_keys_sync",
+    expect(diff.changed).toEqual([
+      "local_sensitive_file.enroll_sh_ai_lab",
+      "local_sensitive_file.enroll_sh_core_prod",
+      "local_sensitive_file.user_data_ai_lab",
+      "local_sensitive_file.user_data_core_prod",
+      "null_resource.deploy_keys_sync_ai_lab",
+      "null_resource.deploy_keys_sync_core_prod",
     ]);
   });
 });
@@ -116,17 +116,17 @@ describeWithTerraform("rotating the deploy user's SSH key, planned by real Terra
 
   it("leaves the droplet alone; registers the new key in DigitalOcean before the old one goes, and runs the droplet's key sync", () => {
     expect(changes["main-production"]?.find((change) => change.type === "digitalocean_droplet")?.change.actions).toEqual(["no-op"]);
-    expect(acting("main-production")).toEqual(["create+delete digitalocean_ssh_key.droplet_ssh-key", "delete+create null_resource.deploy_keys_sync"]);
+    expect(acting("main-production")).toEqual(["create+delete digitalocean_ssh_key.main", "delete+create null_resource.deploy_keys_sync_app"]);
   });
 
   it("replaces nothing on the OVH servers but their rendered files and their key syncs", () => {
     expect(acting("hosts-production")).toEqual([
-      "delete+create local_sensitive_file.ai-lab_enrollment_script",
-      "delete+create local_sensitive_file.ai-lab_user_data",
-      "delete+create local_sensitive_file.core-prod_enrollment_script",
-      "delete+create local_sensitive_file.core-prod_user_data",
-      "delete+create null_resource.ai-lab_deploy_keys_sync",
-      "delete+create null_resource.core-prod_deploy_keys_sync",
+      "delete+create local_sensitive_file.enroll_sh_ai_lab",
+      "delete+create local_sensitive_file.enroll_sh_core_prod",
+      "delete+create local_sensitive_file.user_data_ai_lab",
+      "delete+create local_sensitive_file.user_data_core_prod",
+      "delete+create null_resource.deploy_keys_sync_ai_lab",
+      "delete+create null_resource.deploy_keys_sync_core_prod",
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { stripProvisioners } from "../offline-terraform/runner/provisioners";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -36,7 +37,7 @@ describeWithTerraform("a stack directory handed to ops, copied elsewhere", () =>
     expect(Object.keys(variables)).toEqual(["TF_VAR_do_token"]);
     expect(run(["init", "-input=false"], copy, variables).status).toBe(0);
     const plan = run(["plan", "-input=false"], copy, variables);
-    expect(plan.output).toContain("Plan: 17 to add, 0 to change, 0 to destroy.");
+    expect(plan.output).toContain("Plan: 18 to add, 0 to change, 0 to destroy.");
     expect(plan.status).toBe(0);
   }, 180_000);
 
@@ -47,8 +48,10 @@ describeWithTerraform("a stack directory handed to ops, copied elsewhere", () =>
     }
     const main = path.join(stacksDir, "main-production");
     const data = path.join(stacksDir, "data-production");
+    // The droplet's deploy-keys sync would SSH to a real server: the fake cloud applies the resource only.
+    stripProvisioners(main);
     expect(run(["init", "-input=false"], main, fillInTfvarsExample(main)).status).toBe(0);
-    expect(run(["apply", "-auto-approve", "-input=false"], main, fillInTfvarsExample(main)).output).toContain("Apply complete! Resources: 17 added");
+    expect(run(["apply", "-auto-approve", "-input=false"], main, fillInTfvarsExample(main)).output).toContain("Apply complete! Resources: 18 added");
     const variables = fillInTfvarsExample(data);
     expect(Object.keys(variables).sort()).toEqual(["TF_VAR_do_token", "TF_VAR_spaces_access_id", "TF_VAR_spaces_secret_key"]);
     expect(run(["init", "-input=false"], data, variables).status).toBe(0);
@@ -65,6 +68,6 @@ describeWithTerraform("a stack directory handed to ops, copied elsewhere", () =>
     const variables = { TF_VAR_do_token: "handoff-placeholder" };
     expect(run(["init", "-input=false"], root, variables).status).toBe(0);
     const plan = run(["plan", "-input=false"], root, variables);
-    expect(plan.output).toContain("Plan: 17 to add, 0 to change, 0 to destroy.");
+    expect(plan.output).toContain("Plan: 18 to add, 0 to change, 0 to destroy.");
   }, 180_000);
 });

@@ -30,7 +30,7 @@ describe("self-contained stack directories", () => {
     // Addresses are read from the synthesized JSON, whatever the constructs name them.
     const vpcAddress = `digitalocean_vpc.${Object.keys(stacks["main-production"]?.resource?.digitalocean_vpc ?? {})[0] ?? "?"}`;
     expect(main).toContain(`| \`${vpcAddress}\` | private network \`izzzi-production-vpc\` (10.0.0.0/16) the droplet's private address lives in |`);
-    expect(main).toContain("17 resources, by Terraform address");
+    expect(main).toContain("18 resources, by Terraform address");
     expect(main).toContain("State is a local file, `terraform.main-production.tfstate` at the project root");
     expect(main).toContain("| digitalocean | `digitalocean/digitalocean` | `2.71.0` |");
     expect(main).toContain("| `droplet_ip` | no |");

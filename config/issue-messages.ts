@@ -65,7 +65,7 @@ export function schemaIssues(
     const hint = suggestion === undefined || suggestion === value ? "" : `. Did you mean "${suggestion}"?`;
     return [{ ...base, shownValue: showValue(value), problem: `${issue.message}${hint}` }];
   }
-  return [{ ...base, ...(value === undefined ? {} : { shownValue: showValue(value, String(path[path.length - 1] ?? "")) }), problem: issue.message }];
+  return [{ ...base, ...(value === undefined ? {} : { shownValue: showValue(value, settingOf(path)) }), problem: issue.message }];
 }
 
 /** "true" where a boolean was expected, "443" where a number was. */
@@ -93,4 +93,9 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (value === null) return "null";
   return typeof value === "object" ? "a map" : `a ${typeof value}`;
+}
+
+/** The setting a path ends in (`retired_ssh_public_keys` for `retired_ssh_public_keys[0]`): it says whether a value is public key material. */
+function settingOf(path: readonly PropertyKey[]): string {
+  return String([...path].reverse().find((part) => typeof part === "string") ?? "");
 }
