@@ -67,7 +67,7 @@ describe("construct defaults", () => {
     ]);
   });
 
-  it("Spaces defaults to seed 002's buckets with a key each", () => {
+  it("Spaces defaults to the application environment's three buckets with a key each", () => {
     const stack = freshStack();
     const spaces = new Spaces(stack, "spaces", { namePrefix: "shop-dev", region: "ams3" });
     expect(spaces.buckets.map(({ spec }) => spec)).toEqual(STANDARD_BUCKETS);

@@ -19,7 +19,7 @@ const bucketNamed = (name: string): [string, Record<string, unknown>] => {
 };
 
 describe("data stack: Spaces buckets", () => {
-  it("creates exactly seed 002's three buckets in the Spaces region", () => {
+  it("creates exactly the application environment's three buckets in the Spaces region", () => {
     const buckets = Object.values(resourcesOf(data, "digitalocean_spaces_bucket"));
     expect(buckets.map((bucket) => bucket.name).sort()).toEqual([
       "izzzi-production-assets",
@@ -50,7 +50,7 @@ describe("data stack: Spaces buckets", () => {
   });
 });
 
-describe("data stack: one scoped key per bucket (seed 001's one user per bucket)", () => {
+describe("data stack: one scoped key per bucket (one user per bucket)", () => {
   it("grants each key read/write on its own bucket and nothing else", () => {
     const keys = Object.values(resourcesOf(data, "digitalocean_spaces_key"));
     expect(keys).toHaveLength(3);
@@ -83,7 +83,7 @@ describe("data stack: credentials and state", () => {
   });
 });
 
-describe("cross-stack reference data -> main (seed 001's project_id)", () => {
+describe("cross-stack reference data -> main (the project id)", () => {
   it("reads main's state through terraform_remote_state at main's own state path", () => {
     const remote = Object.values(dataSourcesOf(data, "terraform_remote_state"));
     expect(remote).toEqual([

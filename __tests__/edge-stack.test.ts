@@ -47,7 +47,7 @@ function tunnelId(stack: TfJson): string {
   return onlyResource(stack, "cloudflare_zero_trust_tunnel_cloudflared")[0];
 }
 
-describe("edge stack: records of the example config (seeds 000, 003, 004)", () => {
+describe("edge stack: records of the example config (the Cloudflare-fronted site, the OVH servers, the API)", () => {
   it("is built from config.cloudflare, named edge-<env>, and needs main only for the droplet's addresses", () => {
     expect(Object.keys(edge.resource ?? {}).sort()).toEqual(["cloudflare_dns_record", "cloudflare_zero_trust_tunnel_cloudflared", "cloudflare_zero_trust_tunnel_cloudflared_config"]);
     expect(edge.terraform.required_providers).toEqual({ cloudflare: { source: "cloudflare/cloudflare", version: "5.14.0" } });
@@ -101,7 +101,7 @@ describe("edge stack: records of the example config (seeds 000, 003, 004)", () =
   });
 });
 
-describe("edge stack: the Cloudflare Tunnel (seed 000)", () => {
+describe("edge stack: the Cloudflare Tunnel of the Cloudflare-fronted site", () => {
   it("is remotely managed, in the configured account, named <project>-<env>-<host>, without a tunnel secret", () => {
     const [, tunnel] = onlyResource(edge, "cloudflare_zero_trust_tunnel_cloudflared");
     expect(tunnel).toEqual({ account_id: ACCOUNT_ID, name: "izzzi-production-core-prod", config_src: "cloudflare" });

@@ -86,7 +86,7 @@ describe("hosts stack: rendered wg0.conf files", () => {
   });
 });
 
-describe("hosts stack: OVH user data (seed 003)", () => {
+describe("hosts stack: the two OVH servers' user data", () => {
   it("CORE-PROD opens SSH to allowed_ssh_ips and its web and mail ports to everyone", () => {
     const allows = userDataOf("core-prod").runcmd.filter((command) => command.startsWith("ufw allow"));
     expect(allows).toEqual([
@@ -127,7 +127,7 @@ describe("hosts stack: OVH user data (seed 003)", () => {
     expect(userDataOf("ai-lab").write_files.map((file) => file.path)).not.toContain(CLOUDFLARED_UNIT_PATH);
   });
 
-  it("uses CrowdSec where the config asks for it (seed 003)", () => {
+  it("uses CrowdSec where the config asks for it, as the two OVH servers do", () => {
     expect(userDataOf("core-prod").packages).toEqual(expect.arrayContaining(["crowdsec", "crowdsec-firewall-bouncer"]));
   });
 });

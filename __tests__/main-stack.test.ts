@@ -98,8 +98,8 @@ describe("main stack: the mesh firewall", () => {
   });
 });
 
-describe("main stack: firewalls (seed 002, rule by rule)", () => {
-  it("are seed 002's three plus -fw-mesh (the droplet is a mesh member), all attached to the droplet by id and never by tags", () => {
+describe("main stack: firewalls (those of the hand-written Terraform modules, rule by rule)", () => {
+  it("are the hand-written modules' three plus -fw-mesh (the droplet is a mesh member), all attached to the droplet by id and never by tags", () => {
     const firewalls = Object.values(resourcesOf(main, "digitalocean_firewall"));
     const [dropletId] = Object.keys(resourcesOf(main, "digitalocean_droplet"));
     expect(firewalls.map((firewall) => firewall.name).sort()).toEqual([
@@ -236,7 +236,7 @@ describe("main stack: provider, credentials and outputs", () => {
     expect(main.terraform.backend).toEqual({ local: { path: "../../../terraform.main-production.tfstate" } });
   });
 
-  it("exposes seed 002's outputs", () => {
+  it("exposes the hand-written modules' outputs", () => {
     expect(Object.keys(main.output ?? {})).toEqual(
       expect.arrayContaining(["droplet_ip", "droplet_private_ip", "ssh_command", "vpc_id", "firewall_ids", "project_id"]),
     );

@@ -29,7 +29,7 @@ const THREE: MeshPlanProps = {
 describe("mesh plan: each member's view", () => {
   const plan = planMesh(THREE);
 
-  it("applies seed 003's defaults: UDP 51820, MTU 1420, keepalive 25", () => {
+  it("applies the two OVH servers' mesh defaults: UDP 51820, MTU 1420, keepalive 25", () => {
     expect(plan).toMatchObject({ port: 51820, mtu: 1420, keepalive: 25 });
   });
 

@@ -391,7 +391,7 @@ describe("STO-001: no public bucket except the declared assets bucket", () => {
     ]);
   });
 
-  it("passes seed 002's buckets: only the assets bucket is public-read", () => {
+  it("passes the application environment's buckets: only the assets bucket is public-read", () => {
     const run = synthWithPolicies((stack) => new Spaces(stack, "spaces", { namePrefix: "izzzi-production", region: "fra1" }));
     expect(run).toMatchObject({ report: undefined, notices: [], written: true });
   });

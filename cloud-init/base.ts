@@ -1,7 +1,7 @@
 import type { CloudConfigPart } from "./cloud-config";
 import { CloudInitInputError } from "./errors";
 
-/** How the host bans addresses that attack SSH: fail2ban, CrowdSec (seed 003), or nothing. */
+/** How the host bans addresses that attack SSH: fail2ban, CrowdSec (what the two OVH servers run), or nothing. */
 export type IntrusionPrevention = "fail2ban" | "crowdsec" | "none";
 
 export interface BaseOptions {

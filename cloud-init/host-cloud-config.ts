@@ -38,7 +38,7 @@ export interface HostCloudConfigOptions {
    */
   readonly mesh?: MeshInterface;
   /**
-   * cloudflared as the connector of the Cloudflare Tunnel (seed 000), inactive until ops install
+   * cloudflared as the connector of the Cloudflare Tunnel of the Cloudflare-fronted site, inactive until ops install
    * its token on the host. @default false
    */
   readonly cloudflared?: boolean;

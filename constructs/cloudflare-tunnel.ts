@@ -43,7 +43,7 @@ export interface CloudflareTunnelProps {
 }
 
 /**
- * A remotely managed Cloudflare Tunnel (seed 000): the tunnel, its ingress configuration ending
+ * A remotely managed Cloudflare Tunnel of the Cloudflare-fronted site: the tunnel, its ingress configuration ending
  * with the 404 catch-all, a proxied CNAME per hostname to `<tunnel id>.cfargotunnel.com`, and
  * Cloudflare Access in front of the hostnames that name who may pass.
  * No `tunnel_secret` is set: Cloudflare generates it. The connector token derived from it is never

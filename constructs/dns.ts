@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { PropsError, requireMatch, requireRange } from "./validation";
 
-/** Seed 002's names: the apex, www and api. */
+/** The application environment's names: the apex, www and api. */
 export const DEFAULT_RECORD_NAMES = ["@", "www", "api"] as const;
 
 export interface DnsProps {
@@ -26,7 +26,7 @@ export interface DnsProps {
   readonly projectId?: string;
 }
 
-/** Seed 002 `modules/dns`: A (and AAAA) records for the public names of the droplet. */
+/** The hand-written Terraform modules' `modules/dns`: A (and AAAA) records for the public names of the droplet. */
 export class Dns extends Construct {
   readonly domainName: string;
   readonly records: readonly DnsRecord[];

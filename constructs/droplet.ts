@@ -68,7 +68,7 @@ export interface DropletProps {
 }
 
 /**
- * Seed 002 `modules/droplet`: the SSH key (created or reused), the droplet with its cloud-init
+ * The hand-written Terraform modules' `modules/droplet`: the SSH key (created or reused), the droplet with its cloud-init
  * user data, and its project association.
  */
 export class Droplet extends Construct {

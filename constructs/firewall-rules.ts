@@ -1,5 +1,5 @@
 /**
- * Seed 002's three firewalls as data. A rule is one protocol and port range from (inbound) or
+ * The hand-written Terraform modules' three firewalls as data. A rule is one protocol and port range from (inbound) or
  * to (outbound) a list of addresses; the Firewalls construct turns each into a block.
  */
 
@@ -25,7 +25,7 @@ export interface FirewallSpec {
 export const INTERNET = ["0.0.0.0/0", "::/0"] as const;
 export const ALL_PORTS = "1-65535";
 
-/** Ports that must only ever be reachable from inside the VPC (seed 002, seed 004). */
+/** Ports that must only ever be reachable from inside the VPC (the application environment, the hardened API host). */
 export const INTERNAL_SERVICE_PORTS = [
   { port: 5432, service: "PostgreSQL" },
   { port: 6379, service: "Redis" },
@@ -46,7 +46,7 @@ export interface StandardFirewallInputs {
   readonly allowedSshIps: readonly string[];
 }
 
-/** `-fw-web`, `-fw-internal`, `-fw-management`, exactly as seed 002 draws them. */
+/** `-fw-web`, `-fw-internal`, `-fw-management`, exactly as the hand-written Terraform modules draw them. */
 export function standardFirewallSpecs(inputs: StandardFirewallInputs): FirewallSpec[] {
   return [
     {

@@ -19,7 +19,7 @@ export interface FirewallsProps {
 }
 
 /**
- * Seed 002 `modules/firewall`: the web, internal and management firewalls. Droplets are
+ * The hand-written Terraform modules' `modules/firewall`: the web, internal and management firewalls. Droplets are
  * attached through `droplet_ids`; the `tags` argument is deliberately not set, since for
  * DigitalOcean firewalls it means "apply to every droplet carrying these tags".
  */

@@ -1,7 +1,7 @@
 /** A host name in `hosts`, used in file paths, construct ids and WireGuard comments. */
 export const HOST_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 
-/** `<project>-<environment>`: the prefix of every resource name, as in seed 002. */
+/** `<project>-<environment>`: the prefix of every resource name, as in the hand-written Terraform modules. */
 export function namePrefix(projectName: string, environment: string): string {
   return `${projectName}-${environment}`;
 }

@@ -15,7 +15,7 @@ export interface NetworkingProps {
   readonly description?: string;
 }
 
-/** Seed 002 `modules/networking`: one VPC isolating the droplet's private traffic. */
+/** The hand-written Terraform modules' `modules/networking`: one VPC isolating the droplet's private traffic. */
 export class Networking extends Construct {
   readonly vpc: Vpc;
   readonly ipRange: string;

@@ -19,7 +19,7 @@ export interface OvhHostProps {
 }
 
 /**
- * An existing OVH server (seed 003): these providers cannot create it, so its bootstrap is
+ * An existing OVH server (one of the two OVH servers): these providers cannot create it, so its bootstrap is
  * rendered for ops to install: `<renderedDir>/<name>/user-data.yaml` for a reinstall, and
  * `<renderedDir>/<name>/enroll.sh` to enroll it as it runs (docs/enrollment.md). Both are
  * local_sensitive_files (mode 0600, content hidden from plans) because they map the host's

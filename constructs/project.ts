@@ -15,7 +15,7 @@ export interface ProjectProps {
   readonly purpose?: string;
 }
 
-/** The DigitalOcean project that groups the environment's resources (seed 001's main_stack). */
+/** The DigitalOcean project that groups the environment's resources (the main stack). */
 export class Project extends Construct {
   /** The project id: of the created project, or the existing one. */
   readonly projectId: string;

@@ -19,7 +19,7 @@ export interface BucketSpec {
   readonly purpose: string;
 }
 
-/** Seed 002's buckets. Only `assets` is public. */
+/** The application environment's buckets. Only `assets` is public. */
 export const STANDARD_BUCKETS: readonly BucketSpec[] = [
   { suffix: "terraform-state", acl: "private", versioning: true, preventDestroy: true, purpose: "Terraform state" },
   { suffix: "backups", acl: "private", versioning: false, preventDestroy: false, purpose: "database backups" },
@@ -45,7 +45,7 @@ export interface BucketWithKey {
 }
 
 /**
- * Seed 002 `modules/spaces`, with seed 001's one-user-per-bucket isolation: each bucket gets
+ * The hand-written Terraform modules' `modules/spaces`, with one-user-per-bucket isolation: each bucket gets
  * its own bucket-scoped Spaces key. Secret keys leave Terraform only as sensitive outputs.
  */
 export class Spaces extends Construct {

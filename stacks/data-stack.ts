@@ -10,14 +10,14 @@ import type { DescribedStack } from "./synthesize";
 
 export interface DataStackProps {
   readonly config: Config;
-  /** The main stack's project id: a cross-stack reference (seed 001's project_id). */
+  /** The main stack's project id: a cross-stack reference (the project id). */
   readonly projectId: string;
 }
 
-/** Seed 001's data_stack on DigitalOcean: Spaces buckets, one scoped key each, in main's project. */
+/** The data stack on DigitalOcean: Spaces buckets, one scoped key each, in main's project. */
 export class DataStack extends TerraformStack implements DescribedStack {
   readonly summary =
-    "Object storage of seed 002 with seed 001's isolation: the Terraform state, backups and public assets Spaces buckets, each with its own bucket-scoped access key, placed in the main stack's project.";
+    "Object storage of the application environment, one key per bucket: the Terraform state, backups and public assets Spaces buckets, each with its own bucket-scoped access key, placed in the main stack's project.";
   readonly spaces: Spaces;
   readonly applyNotes: readonly string[];
 

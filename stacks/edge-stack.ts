@@ -29,10 +29,10 @@ export function edgeUsesDroplet(config: Config): boolean {
   return droplet !== undefined && (config.cloudflare?.records ?? []).some((record) => record.target.kind === "host" && record.target.host === droplet);
 }
 
-/** Seeds 000/003/004's public names on Cloudflare: proxied records and an optional tunnel. */
+/** The public names on Cloudflare (the Cloudflare-fronted site, the OVH servers, the API): proxied records and an optional tunnel. */
 export class EdgeStack extends TerraformStack implements DescribedStack {
   readonly summary =
-    "The Cloudflare edge of seeds 000, 003 and 004: proxied A/AAAA/CNAME records for the public names (to the droplet through a cross-stack reference, or to the OVH hosts' addresses) and, when configured, a remotely managed Cloudflare Tunnel with its ingress rules, 404 catch-all and CNAMEs, and a Cloudflare Access application and policy in front of each tunnel hostname that names who may pass (required for SSH, raw TCP, RDP and internal ports). The tunnel's connector token is never output: ops install it on the host (see the project README).";
+    "The Cloudflare edge of the public names: proxied A/AAAA/CNAME records for the public names (to the droplet through a cross-stack reference, or to the OVH hosts' addresses) and, when configured, a remotely managed Cloudflare Tunnel with its ingress rules, 404 catch-all and CNAMEs, and a Cloudflare Access application and policy in front of each tunnel hostname that names who may pass (required for SSH, raw TCP, RDP and internal ports). The tunnel's connector token is never output: ops install it on the host (see the project README).";
   readonly records: CloudflareRecords;
   readonly tunnel?: CloudflareTunnel;
   readonly applyNotes: readonly string[];

@@ -21,12 +21,12 @@ export interface HostsStackProps {
 }
 
 /**
- * Seed 003's OVH servers, which these providers cannot create: their user data is rendered for
+ * The two OVH servers, which these providers cannot create: their user data is rendered for
  * ops to install, and the WireGuard mesh (droplet included) is kept in sync over SSH.
  */
 export class HostsStack extends TerraformStack implements DescribedStack {
   readonly summary =
-    "The OVH servers of seed 003 and the WireGuard mesh: each server's Debian user data, its enrollment script and each member's wg0.conf rendered as local files for ops; one null_resource per booted member that pushes its peers over SSH (wg syncconf), so a new peer never rebuilds a host; one per OVH server that keeps the deploy user's SSH keys in sync; every connection pinned to the host's known host key.";
+    "The two OVH servers and the WireGuard mesh: each server's Debian user data, its enrollment script and each member's wg0.conf rendered as local files for ops; one null_resource per booted member that pushes its peers over SSH (wg syncconf), so a new peer never rebuilds a host; one per OVH server that keeps the deploy user's SSH keys in sync; every connection pinned to the host's known host key.";
   readonly applyNotes = [
     "The mesh and deploy-keys syncs log in over SSH as the deploy user with the key of your SSH agent (`ssh-add -l` must list it) from an address `allowed_ssh_ips` admits, and check the host key in `ssh_host_key`: a host without one is never connected to (output `hosts_awaiting_host_key`; docs/key-rotation.md). A member is synced only once its `wireguard_public_key` is in the config, i.e. after its first boot.",
     "`rendered/<host>/user-data.yaml` is each OVH server's cloud-config: give it to the server as user data when installing it (project README, \"OVH hosts and the WireGuard mesh\").",

@@ -27,10 +27,10 @@ export interface MainStackProps {
   readonly mesh?: { readonly plan: MeshPlan; readonly member: string };
 }
 
-/** Seed 002's environment: VPC, SSH key, droplet, three firewalls, DNS and the project. */
+/** The application environment: VPC, SSH key, droplet, three firewalls, DNS and the project. */
 export class MainStack extends TerraformStack implements DescribedStack {
   readonly summary =
-    "The application environment of seed 002: VPC, SSH key, droplet with cloud-init, the web, internal and management firewalls, DNS records and the DigitalOcean project.";
+    "The application environment: VPC, SSH key, droplet with cloud-init, the web, internal and management firewalls, DNS records and the DigitalOcean project.";
   /** Project id, consumed by the data stack through a cross-stack reference. */
   readonly projectId: string;
   readonly droplet: Droplet;

@@ -10,7 +10,7 @@ import type { PolicyContext } from "../../constructs/policy/types";
 import { synthesizeAtomically } from "../../stacks/synthesize";
 import { REPO_ROOT } from "./synth";
 
-/** The context of the example config: VPC 10.0.0.0/16, seed 002's internal ports, izzzi-production buckets. */
+/** The context of the example config: VPC 10.0.0.0/16, the application environment's internal ports, izzzi-production buckets. */
 export const BASE_CONTEXT: PolicyContext = {
   trustedNetworks: ["10.0.0.0/16"],
   internalPorts: [5432, 6379, 3000, 4000],

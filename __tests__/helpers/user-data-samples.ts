@@ -14,7 +14,7 @@ export const PEER_KEYS = {
 
 export const ADMIN_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEb11D9JUWlUujAM4kSgHWz36LtCtBb/ez0RXdb8jqRk ops@example";
 
-/** Seed 003's mesh: CORE-PROD 10.8.0.1, AI-LAB 10.8.0.2, 51820/udp, MTU 1420, keepalive 25. */
+/** The two OVH servers' mesh: CORE-PROD 10.8.0.1, AI-LAB 10.8.0.2, 51820/udp, MTU 1420, keepalive 25. */
 export const CORE_PROD_WIREGUARD: WireguardOptions = {
   address: "10.8.0.1/24",
   listenPort: 51820,
@@ -22,7 +22,7 @@ export const CORE_PROD_WIREGUARD: WireguardOptions = {
   peers: [{ name: "ai-lab", publicKey: PEER_KEYS.aiLab, allowedIps: ["10.8.0.2/32"], endpoint: "203.0.113.20:51820" }],
 };
 
-/** Seed 003's OVH VPS-3 (CORE-PROD): SSH, web, mail ports; CrowdSec; Debian 12. */
+/** The OVH VPS-3 (CORE-PROD): SSH, web, mail ports; CrowdSec; Debian 12. */
 export function coreProdOptions(overrides: Partial<HostCloudConfigOptions> = {}): HostCloudConfigOptions {
   return {
     target: "debian-12",
@@ -43,7 +43,7 @@ export function coreProdOptions(overrides: Partial<HostCloudConfigOptions> = {})
   };
 }
 
-/** Seed 003's OVH VPS-2 (AI-LAB): SSH only (no public web), WireGuard to CORE-PROD. */
+/** The OVH VPS-2 (AI-LAB): SSH only (no public web), WireGuard to CORE-PROD. */
 export function aiLabOptions(): HostCloudConfigOptions {
   return {
     target: "debian-12",
