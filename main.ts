@@ -9,7 +9,7 @@ import { PropsError } from "./constructs/validation";
 import { adoptionNotes } from "./stacks/adoption";
 import { buildApp, stackName } from "./stacks/app";
 import { ChangeRefusedError, reviewOptionsFromConfig } from "./stacks/review-summary";
-import { OutdirError, synthesizeAtomically, synthesizeWithReviewHcl, type SynthesisOptions } from "./stacks/synthesize";
+import { OutdirError, SecretInOutputError, synthesizeAtomically, synthesizeWithReviewHcl, type SynthesisOptions } from "./stacks/synthesize";
 
 interface FlagSpec {
   readonly type: "string" | "boolean";
@@ -167,7 +167,7 @@ async function main(argv: readonly string[]): Promise<void> {
 class UsageError extends Error {}
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const refused = [ConfigError, PropsError, PolicyError, UsageError, OutdirError, ChangeRefusedError].some((kind) => error instanceof kind);
+  const refused = [ConfigError, PropsError, PolicyError, UsageError, OutdirError, ChangeRefusedError, SecretInOutputError].some((kind) => error instanceof kind);
   if (refused) {
     console.error(`error: ${(error as Error).message}`);
     if (error instanceof UsageError) console.error(`${USAGE}\n(npm run synth -- --help lists every flag and environment variable)`);

@@ -76,6 +76,21 @@ describe("the synth review against the previous synthesis", () => {
     expect(back.synth(await configFrom(reasoned))).toContain("(allow_replace: back to fra1, data backed up today)");
   });
 
+  it("refuses a new droplet image the same way, naming image as the forcing argument, and passes with --allow-replace", async () => {
+    const project = newProject();
+    project.synth(await configFrom(EXAMPLE_SOURCE));
+    const rebuilt = withSetting(EXAMPLE_SOURCE, "droplet_image", '"debian-12-x64"');
+    let refusal: unknown;
+    try {
+      project.synth(await configFrom(rebuilt));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ReplacementRefusedError);
+    expect(String((refusal as Error).message)).toContain('main-production: digitalocean_droplet.app would be REPLACED, forced by image: "ubuntu-24-04-x64" -> "debian-12-x64"');
+    expect(project.synth(await configFrom(rebuilt), { allowReplace: ["digitalocean_droplet.app"] })).toContain("-/+ digitalocean_droplet.app  REPLACED, forced by image");
+  });
+
   it("treats removing the domain like replacing it", async () => {
     const project = newProject();
     project.synth(await configFrom(EXAMPLE_SOURCE));

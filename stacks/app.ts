@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import type { Config } from "../config/config";
+import { publicKeyValuesOf } from "../config/secrets";
 import { dropletUserData } from "../cloud-init/host-user-data";
 import { applyPolicies } from "../constructs/policy/aspect";
 import { makeTerraformLiteralsInert, tokenMarkerIn } from "../constructs/terraform-literals";
@@ -11,6 +12,7 @@ import { MainStack } from "./main-stack";
 import { interfaceOf } from "../constructs/mesh-plan";
 import { dropletHost, meshPlanFor, unusedDropletAddress } from "./mesh-from-config";
 import { policyContextFor } from "./policy-context";
+import { declarePublicValues } from "./synthesize";
 
 export interface BuildAppOptions {
   /** @default $CDKTF_OUTDIR or "cdktf.out" */
@@ -47,6 +49,7 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   // Before the policies, which read each stack's JSON: they judge what will be written.
   makeTerraformLiteralsInert(app);
   applyPolicies(app, policyContextFor(config), options.onPolicyNotice === undefined ? {} : { notify: options.onPolicyNotice });
+  declarePublicValues(app, publicKeyValuesOf(config));
   return app;
 }
 

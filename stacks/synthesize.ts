@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { TerraformStack, type App } from "cdktf";
+import { secretKindIn } from "../config/secret-patterns";
 import { renderReviewHcl } from "./review-hcl";
 import { reviewSynthesis, type ReviewOptions } from "./review-summary";
 import { renderStackReadme, renderStackTfvarsExample } from "./stack-docs";
@@ -22,6 +23,19 @@ export type SynthesisOptions = ReviewOptions;
 
 /** The output directory cannot be published to; nothing was written. */
 export class OutdirError extends Error {}
+
+/** A file the synth produced holds what looks like a credential; nothing was written. */
+export class SecretInOutputError extends Error {}
+
+const publicValuesByApp = new WeakMap<App, readonly string[]>();
+
+/**
+ * The public key material the app's config declares (SSH and WireGuard public keys, host keys):
+ * the final scan of every synthesized file treats exactly these as public.
+ */
+export function declarePublicValues(app: App, values: readonly string[]): void {
+  publicValuesByApp.set(app, values);
+}
 
 export interface SynthesisReport {
   readonly app: App;
@@ -48,6 +62,7 @@ export function synthesizeAtomically(outdir: string, build: (stagingOutdir: stri
   const staging = stagingDirFor(outdir);
   try {
     const staged = stage(staging, outdir, build, options);
+    refuseSecretsIn(staging, publicValuesByApp.get(staged.report.app) ?? []);
     return { ...staged.report, removedStacks: publish(staging, outdir) };
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -68,9 +83,34 @@ export async function synthesizeWithReviewHcl(outdir: string, build: (stagingOut
       writeFile(path.join(staging, "hcl", stack.node.id, "main.tf"), hcl);
       if (staged.report.app.hclOutput) writeFile(path.join(staging, staged.manifest.stacks[stack.node.id]?.synthesizedStackPath ?? ""), hcl);
     }
+    refuseSecretsIn(staging, publicValuesByApp.get(staged.report.app) ?? []);
     return { ...staged.report, removedStacks: publish(staging, outdir) };
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The last look before anything is published: every file of the synth (Terraform JSON or HCL,
+ * stack READMEs, tfvars examples, the review HCL, the manifest) is scanned with the same
+ * detectors as the config and policy SEC-001, whatever labels it. The config's own public keys
+ * (`publicValues`) are public; any other key-shaped value is not.
+ */
+function refuseSecretsIn(staging: string, publicValues: readonly string[]): void {
+  const findings: string[] = [];
+  const walk = (relative: string): void => {
+    for (const entry of readdirSync(path.join(staging, relative), { withFileTypes: true })) {
+      const child = path.join(relative, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else {
+        const kind = secretKindIn(readFileSync(path.join(staging, child), "utf8"), { publicValues });
+        if (kind !== undefined) findings.push(`${child} holds what looks like a ${kind} (value not shown)`);
+      }
+    }
+  };
+  walk("");
+  if (findings.length > 0) {
+    throw new SecretInOutputError(`a synthesized file would hold a credential (${findings.length} file${findings.length === 1 ? "" : "s"}):\n${findings.map((line) => `  ${line}`).join("\n")}\nsecrets belong in TF_VAR_ variables; find where the value came from in the config`);
   }
 }
 
