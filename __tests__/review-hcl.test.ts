@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { parse } from "@cdktf/hcl2json";
 import type { TerraformStack } from "cdktf";
 import type { Config } from "../config/config";
@@ -11,7 +14,8 @@ import { describeWithTerraform } from "./helpers/terraform";
 import { terraformMeaning } from "./helpers/terraform-meaning";
 
 async function hclAndJson(config: Config): Promise<{ name: string; hcl: string; json: unknown }[]> {
-  const app = buildApp(config, { outdir: "cdktf.out", onPolicyNotice: () => undefined });
+  // A scratch directory: the working tree's cdktf.out is the user's last synth, which the review compares with.
+  const app = buildApp(config, { outdir: path.join(mkdtempSync(path.join(tmpdir(), "review-hcl-")), "cdktf.out"), onPolicyNotice: () => undefined });
   app.synth();
   const stacks = app.node.children as TerraformStack[];
   return Promise.all(stacks.map(async (stack) => ({ name: stack.node.id, hcl: await renderReviewHcl(stack), json: stack.toTerraform() as unknown })));

@@ -104,10 +104,24 @@ function mixesCaseAndDigits(text: string): boolean {
 }
 
 function withoutPublicValues(text: string, publicValues: readonly string[]): string {
-  // Longest first, so a key's base64 body never leaves the rest of a longer declared value.
-  const values = [...publicValues].filter((value) => value.length > 0).sort((a, b) => b.length - a.length);
-  const stripped = values.reduce((current, value) => current.split(value).join(" "), text);
+  const declared = publicValuesPattern(publicValues);
+  const stripped = declared === undefined ? text : text.replace(declared, " ");
   return stripped.replace(PUBLIC_KEY_BLOCK, " ");
+}
+
+const publicValuePatterns = new WeakMap<readonly string[], RegExp | undefined>();
+
+/**
+ * One pattern matching any declared public value, so a text is read once whatever the number of
+ * keys (a mesh of N members declares N keys and renders N² of them). Longest first: a key's
+ * base64 body never leaves the rest of a longer declared value behind.
+ */
+function publicValuesPattern(publicValues: readonly string[]): RegExp | undefined {
+  if (publicValuePatterns.has(publicValues)) return publicValuePatterns.get(publicValues);
+  const values = [...new Set(publicValues)].filter((value) => value.length > 0).sort((a, b) => b.length - a.length);
+  const pattern = values.length === 0 ? undefined : new RegExp(values.map((value) => value.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"), "g");
+  publicValuePatterns.set(publicValues, pattern);
+  return pattern;
 }
 
 /** The first run that passes the high-entropy rule, if any. */

@@ -22,9 +22,6 @@ const TARGET = {
 
 interface BenchOptions {
   readonly rounds: number;
-  readonly sizes: readonly number[];
-  /** Sizes for the per-host (N²) mesh style: 500 hosts take over a minute, so 200 is the default top. */
-  readonly perHostSizes: readonly number[];
   /** Sizes for the real app (its rendered wg0.conf files grow with hosts²). */
   readonly appSizes: readonly number[];
   readonly tests: boolean;
@@ -32,7 +29,7 @@ interface BenchOptions {
 }
 
 const USAGE =
-  "usage: npm run bench [-- --rounds N] [--sizes 1,10,100,500] [--per-host-sizes 1,10,100,200] [--app-sizes 1,10,100,500] [--no-tests] [--no-scaling]";
+  "usage: npm run bench [-- --rounds N] [--app-sizes 1,10,100,500] [--no-tests] [--no-scaling]";
 
 function parseOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -41,8 +38,6 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     allowPositionals: false,
     options: {
       rounds: { type: "string", default: "5" },
-      sizes: { type: "string", default: "1,10,100,500" },
-      "per-host-sizes": { type: "string", default: "1,10,100,200" },
       "app-sizes": { type: "string", default: "1,10,100,500" },
       "no-tests": { type: "boolean", default: false },
       "no-scaling": { type: "boolean", default: false },
@@ -58,8 +53,6 @@ function parseOptions(argv: readonly string[]): BenchOptions {
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: expected a positive integer\n${USAGE}`);
   return {
     rounds,
-    sizes: sizes("sizes", values.sizes),
-    perHostSizes: sizes("per-host-sizes", values["per-host-sizes"]),
     appSizes: sizes("app-sizes", values["app-sizes"]),
     tests: !values["no-tests"],
     scaling: !values["no-scaling"],
@@ -89,10 +82,8 @@ async function main(root: string, argv: readonly string[]): Promise<void> {
   lines.push(...comparisonSection(comparison));
 
   if (options.scaling) {
-    const shared = await measureScaling(root, { meshStyle: "shared", sizes: options.sizes, repetitions: (hosts) => (hosts >= 500 ? 1 : 3) }, log);
-    const perHost = await measureScaling(root, { meshStyle: "per-host", sizes: options.perHostSizes, repetitions: (hosts) => (hosts >= 100 ? 1 : 3) }, log);
     const app = await measureScaling(root, { meshStyle: "app", sizes: options.appSizes, repetitions: (hosts) => (hosts >= 100 ? 1 : 3) }, log);
-    lines.push(...scalingSection(shared, perHost), ...appScalingSection(app));
+    lines.push(...appScalingSection(app));
   }
 
   if (options.tests) {
@@ -151,20 +142,6 @@ function scalingTable(points: readonly ScalingPoint[]): string[] {
     "",
     growthNote(points),
     "",
-  ];
-}
-
-function scalingSection(shared: readonly ScalingPoint[], perHost: readonly ScalingPoint[]): string[] {
-  const table = scalingTable;
-  return [
-    "### Scaling: N hosts, each a droplet with cloud-config, 3 firewalls, A/AAAA records, a peer-push null_resource",
-    "",
-    "Mesh written once (one mesh firewall for all droplets, one `mesh_peers` local that every host's trigger references): N references.",
-    "",
-    ...table(shared),
-    "Mesh written per host (each host lists its N-1 peers inline, in its own firewall and trigger): N² references.",
-    "",
-    ...table(perHost),
   ];
 }
 

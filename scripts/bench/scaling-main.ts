@@ -1,21 +1,20 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadConfigFile, parseConfigSource } from "../../config/load";
+import { parseConfigSource } from "../../config/load";
 import { buildApp } from "../../stacks/app";
 import { synthesizeAtomically } from "../../stacks/synthesize";
 import { exampleWithOvhHosts } from "./app-hosts";
-import { buildScalingApp, generatedHosts, type MeshStyle } from "./scaling-app";
 
-/** What is scaled: a synthetic stack in one of two mesh styles, or the real app ("app"). */
-export type ScalingSubject = MeshStyle | "app";
+/** What is scaled: the real app, the example config plus N generated OVH mesh members. */
+export type ScalingSubject = "app";
 
 /** What the child reports to the bench on its last stdout line. */
 export interface ScalingRunReport {
   readonly hosts: number;
   readonly meshStyle: ScalingSubject;
   readonly resources: number;
-  /** Mesh firewall addresses plus peer entries: grows with hosts² in the per-host style. */
+  /** Mesh firewall addresses plus peer entries of the rendered wg0.conf files (each member lists the others). */
   readonly meshEntries: number;
   readonly outputBytes: number;
   /** In-process phases: config load (HCL parse + validation), construct tree, synth to disk. */
@@ -28,24 +27,20 @@ export interface ScalingRunReport {
 
 /**
  * Child process of the scaling benchmark:
- * `node --liftoff-only scaling-main.js <hosts> <per-host|shared|app> <project root>`.
- * Loads the shipped example config the way the app does, builds the N-host stack (or, for
- * "app", the real app with N more OVH mesh members) and synthesizes it into a temporary
- * directory, then prints a ScalingRunReport as JSON.
+ * `node --liftoff-only scaling-main.js <hosts> app <project root>`.
+ * Builds the real app from the shipped example config with N more OVH mesh members and
+ * synthesizes it into a temporary directory, then prints a ScalingRunReport as JSON.
  */
 async function main(argv: readonly string[]): Promise<void> {
   const hostCount = Number(argv[0]);
   const meshStyle = argv[1];
   const projectRoot = argv[2];
-  if (!Number.isInteger(hostCount) || hostCount < 1 || (meshStyle !== "per-host" && meshStyle !== "shared" && meshStyle !== "app") || projectRoot === undefined) {
-    throw new Error("usage: scaling-main.js <hosts> <per-host|shared|app> <project root>");
+  if (!Number.isInteger(hostCount) || hostCount < 1 || meshStyle !== "app" || projectRoot === undefined) {
+    throw new Error("usage: scaling-main.js <hosts> app <project root>");
   }
   const started = performance.now();
   const exampleFile = path.join(projectRoot, "terraform.tfvars.example");
-  const { config } =
-    meshStyle === "app"
-      ? { config: await parseConfigSource(exampleWithOvhHosts(readFileSync(exampleFile, "utf8"), hostCount), "terraform.tfvars") }
-      : await loadConfigFile(exampleFile, projectRoot);
+  const config = await parseConfigSource(exampleWithOvhHosts(readFileSync(exampleFile, "utf8"), hostCount), "terraform.tfvars");
   const loaded = performance.now();
   const scratch = mkdtempSync(path.join(tmpdir(), "bench-scaling-"));
   try {
@@ -53,10 +48,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const cpuBefore = process.cpuUsage();
     let built = loaded;
     synthesizeAtomically(outdir, (staging) => {
-      const app =
-        meshStyle === "app"
-          ? buildApp(config, { outdir: staging, projectRoot: scratch, onPolicyNotice: () => undefined })
-          : buildScalingApp(config, generatedHosts(hostCount), meshStyle, staging, scratch);
+      const app = buildApp(config, { outdir: staging, projectRoot: scratch, onPolicyNotice: () => undefined });
       built = performance.now();
       return app;
     });
