@@ -11,3 +11,6 @@ export interface CachedBundleRequest {
 
 /** Bundles unless the stamp beside `outfile` shows no input changed; true when it built. */
 export function bundleIfChanged(request: CachedBundleRequest): boolean;
+
+/** Bundles `entry` (relative to the project root, dependencies external) into .build/<name>.js when a source changed, then runs it. */
+export function runBundled(entry: string, name: string): void;

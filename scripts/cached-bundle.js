@@ -110,4 +110,17 @@ function sha256(data) {
   return crypto.createHash("sha256").update(data).digest("hex");
 }
 
-module.exports = { bundleIfChanged };
+/**
+ * What the npm scripts' launchers do: bundle a TypeScript entry of the project (dependencies
+ * external) into .build/<name>.js when a source changed, then run it.
+ * @param {string} entry path of the entry, relative to the project root
+ * @param {string} name name of the bundle in .build/
+ */
+function runBundled(entry, name) {
+  const root = path.resolve(__dirname, "..");
+  const outfile = path.join(root, ".build", `${name}.js`);
+  bundleIfChanged({ root, entry, outfile, options: { platform: "node", target: "node20", format: "cjs", packages: "external" } });
+  require(outfile);
+}
+
+module.exports = { bundleIfChanged, runBundled };
