@@ -6,6 +6,10 @@ module.exports = {
   transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-esbuild-transform.js" },
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,
+  // One worker per core, not jest's default of cores - 1: most files spend their time waiting for
+  // child processes (terraform, the app, the checkers). On 2 cores the suite took 297-327 s with
+  // one worker and 185 s with two (2026-11-30, docs/performance.md).
+  maxWorkers: "100%",
   // Prints which optional checkers (terraform, shellcheck, wg, ...) are present and what they enable.
   globalSetup: "<rootDir>/__tests__/helpers/announce-checkers.ts",
 };
