@@ -154,7 +154,7 @@ describeInNamespaces("enrolling the running OVH servers in network namespaces", 
     const rotation = synthApp(
       await configFrom(configSource(keys).replace(/^ssh_public_key = .*$/m, `ssh_public_key = "${rotatedKey}"\nretired_ssh_public_keys = ["${EXAMPLE_DEPLOY_KEY}"]`)),
     );
-    const sync = Object.entries(resourcesOf(rotation.stacks["hosts-production"]!, "null_resource")).find(([name]) => name.startsWith("core-prod_deploy_keys_sync"))![1];
+    const sync = Object.entries(resourcesOf(rotation.stacks["hosts-production"]!, "null_resource")).find(([name]) => name === "deploy_keys_sync_core_prod")![1];
     const command = unescape((sync.provisioner as { "remote-exec": { inline: string[] } }[])[0]!["remote-exec"].inline[0]!).replace(/^sudo /, "");
     expect(inServer("core-prod", command)).toBe("authorized_keys of deploy: replaced (2 keys)\n");
     expect(inServer("core-prod", command)).toBe("authorized_keys of deploy: unchanged (2 keys)\n");
