@@ -37,6 +37,14 @@ describe("the tfvars parse cache used by npm run synth and cdktf synth", () => {
     });
   });
 
+  it("keeps only the 16 most recent entries, however often the file is edited", async () => {
+    await withCacheDir(async (dir) => {
+      for (let edit = 0; edit < 20; edit++) await parseTfvars("a.tfvars", SOURCE.replace("shop", `shop${edit}`));
+      expect(readdirSync(dir)).toHaveLength(16);
+      expect((await parseTfvars("a.tfvars", SOURCE.replace("shop", "shop19"))).project_name).toBe("shop19");
+    });
+  });
+
   it("never caches a syntax error: the parser reports it, with its line, every time", async () => {
     await withCacheDir(async (dir) => {
       for (let attempt = 0; attempt < 2; attempt++) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { isSecretKey, looksLikeSecretValue } from "./secrets";
 
@@ -26,11 +26,23 @@ export async function parseWithCache(source: string, parse: () => Promise<unknow
       const temporary = `${file}.${process.pid}.tmp`;
       writeFileSync(temporary, JSON.stringify(parsed), { mode: 0o600 });
       renameSync(temporary, file);
+      keepNewest(dir, KEPT_ENTRIES);
     } catch {
       // A read-only or full disk only costs the next synth the parse.
     }
     return parsed;
   }
+}
+
+/** Every edit of the tfvars file adds an entry: the cache keeps the most recent ones only. */
+const KEPT_ENTRIES = 16;
+
+function keepNewest(dir: string, count: number): void {
+  const entries = readdirSync(dir)
+    .filter((name) => name.endsWith(".json"))
+    .map((name) => ({ file: path.join(dir, name), mtime: statSync(path.join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { file } of entries.slice(count)) rmSync(file, { force: true });
 }
 
 function parserVersion(): string {
