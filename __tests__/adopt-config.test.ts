@@ -175,6 +175,7 @@ describe("refused adoptions (file:line, key, value, what was expected)", () => {
     ["a CNAME for a name that has A records", 'cloudflare_records = { "blog.example.org" = { CNAME = "372e67954025e0ba6aaa6d586b9e0b59" } }', 'adopt.cloudflare_records."blog.example.org".CNAME = "372e67954025e0ba6aaa6d586b9e0b59": cannot be adopted: the config gives blog.example.org A and AAAA only'],
     ["a record in a zone looked up by name", 'cloudflare_records = { "mail.example.net" = { A = "372e67954025e0ba6aaa6d586b9e0b59" } }', 'needs the id of its zone to be imported (<zone id>/<record id>): set cloudflare.zones["example.net"].id'],
     ["a tunnel configuration without its tunnel", "cloudflare_tunnel_config = true", "adopt.cloudflare_tunnel_config = true: needs cloudflare_tunnel"],
+    ["a droplet without its VPC (a new VPC would replace it)", "droplet = 412345678", "adopt.droplet = 412345678: cannot be adopted without its VPC: the droplet's vpc_uuid would point at a new VPC"],
     ["an unknown key", 'dropplet = 1', 'adopt.dropplet'],
   ])("%s", async (_what, entry, expected) => {
     // The droplet leaves the mesh: no mesh firewall.

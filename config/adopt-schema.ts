@@ -157,6 +157,12 @@ export function checkAdoption(input: AdoptInput, ctx: z.RefinementCtx): void {
     else if (!input.manage_domain) problem(["domain"], "cannot be adopted: manage_domain = false reads the domain without managing it");
     else if (adopt.domain !== input.domain_name) problem(["domain"], `expected domain_name (${input.domain_name}): only that domain is created`);
   }
+  if (adopt.droplet !== undefined && adopt.vpc === undefined) {
+    problem(
+      ["droplet"],
+      "cannot be adopted without its VPC: the droplet's vpc_uuid would point at a new VPC, and DigitalOcean replaces a droplet whose VPC changes (its disk is lost); add adopt.vpc with the id of the VPC it runs in",
+    );
+  }
   const dropletInMesh = Object.values(input.hosts).some((host) => host.provider === "digitalocean" && host.mesh_address !== undefined);
   if (adopt.firewalls?.mesh !== undefined && (input.mesh === undefined || !dropletInMesh)) {
     problem(["firewalls", "mesh"], "cannot be adopted: the droplet is not in a WireGuard mesh (mesh and a digitalocean host with mesh_address), so there is no mesh firewall");
