@@ -39,6 +39,30 @@ describe("how drift reads", () => {
     expect(lines).toEqual(["~ digitalocean_spaces_key.state: changed outside Terraform", '    name: "a" -> "b"', "    secret_key: (sensitive value changed)"]);
   });
 
+  it("never prints a value with a sensitive part: a block that went away, blocks added and removed, a list of marked elements", () => {
+    const secret = (n: number) => ["dop", "v1", `${n}`.repeat(32)].join("_");
+    const lines = describeDrift({
+      address: "cloudflare_zero_trust_tunnel_cloudflared_config.main",
+      change: {
+        actions: ["update"],
+        before: { config: { token: secret(1) }, rule: [{ k: secret(2) }, { k: secret(3) }], keys: [secret(4)], name: "a" },
+        after: { config: null, rule: [{ k: secret(5) }], keys: [secret(6), "b"], name: "b" },
+        before_sensitive: { config: { token: true }, rule: [{ k: true }, { k: true }], keys: [true] },
+        after_sensitive: { config: false, rule: [{ k: true }], keys: [true, false] },
+      },
+    });
+    for (const n of [1, 2, 3, 4, 5, 6]) expect(lines.join("\n")).not.toContain(secret(n));
+    expect(lines).toEqual([
+      "~ cloudflare_zero_trust_tunnel_cloudflared_config.main: changed outside Terraform",
+      "    config: (sensitive value changed)",
+      "    keys: (sensitive value changed)",
+      '    name: "a" -> "b"',
+      "    rule[0]: (sensitive value) -> (removed)",
+      "    rule[1]: (sensitive value) -> (removed)",
+      "    rule[+]: (absent) -> (sensitive value)",
+    ]);
+  });
+
   it("reports an object deleted outside Terraform", () => {
     expect(describeDrift({ address: "digitalocean_record.www", change: { actions: ["delete"], before: { id: "1" }, after: null } })).toEqual(["- digitalocean_record.www: deleted outside Terraform"]);
   });

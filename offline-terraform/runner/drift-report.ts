@@ -45,11 +45,20 @@ function attributeChanges(before: unknown, after: unknown, path: string, sensiti
       return attributeChanges(gone.item, came.item, `${path}[${gone.index}]`, { before: childOf(sensitive.before, gone.index), after: childOf(sensitive.after, came.index) });
     }
     return [
-      ...removed.map(({ item, index }) => `${path}[${index}]: ${shown(item)} -> (removed)`),
-      ...added.map(({ item }) => `${path}[+]: (absent) -> ${shown(item)}`),
+      ...removed.map(({ item, index }) => `${path}[${index}]: ${holdsSensitive(childOf(sensitive.before, index)) ? "(sensitive value)" : shown(item)} -> (removed)`),
+      ...added.map(({ item, index }) => `${path}[+]: (absent) -> ${holdsSensitive(childOf(sensitive.after, index)) ? "(sensitive value)" : shown(item)}`),
     ];
   }
+  // A whole value is printed only when no part of it is marked sensitive.
+  if (holdsSensitive(sensitive.before) || holdsSensitive(sensitive.after)) return [`${path}: (sensitive value changed)`];
   return [`${path}: ${shown(before)} -> ${shown(after)}`];
+}
+
+/** A sensitivity marker (true, or an object or list of markers) that marks anything inside it. */
+function holdsSensitive(marker: unknown): boolean {
+  if (marker === true) return true;
+  if (marker !== null && typeof marker === "object") return Object.values(marker).some(holdsSensitive);
+  return false;
 }
 
 function child(sensitive: Sensitivity, key: string | number): Sensitivity {
