@@ -144,6 +144,11 @@ describe("SSH public keys", () => {
     [`${KEY} back\\slash`, "printable ASCII"],
     [`${KEY} caf\u00e9`, "printable ASCII"],
     [`${KEY} a\u2028b`, "printable ASCII"],
+    // Characters trim() removes: a comment starting with one of them must not pass as a clean one.
+    [`${KEY} \u2028deploy`, "printable ASCII"],
+    [`${KEY} \u00a0deploy`, "printable ASCII"],
+    [`${KEY} \ufeffdeploy`, "printable ASCII"],
+    [`${KEY}\tdeploy`, "printable ASCII"],
     [`${KEY} ${"x".repeat(101)}`, "longer than 100"],
     [KEY.replace("ssh-ed25519", "ssh-rsa"), "does not decode to a ssh-rsa key"],
     [`${KEY.slice(0, -1)}`, "not valid base64"],

@@ -58,6 +58,8 @@ describe("the tfvars parse cache used by npm run synth and cdktf synth", () => {
     await withCacheDir(async (dir) => {
       const token = ["dop", "v1", "0123456789abcdef".repeat(4)].join("_");
       await parseTfvars("leak.tfvars", `do_token = "${token}"\n`);
+      // A hex-only Cloudflare global key is no detector's shape: its key's name says what it is, at any depth.
+      await parseTfvars("nested.tfvars", `cloudflare = { zones = { "example.org" = { api_key = "${"3f2a9c8b7d6e5f4a".repeat(2)}3b2c1" } } }\n`);
       expect(readdirSync(dir)).toHaveLength(0);
     });
   });

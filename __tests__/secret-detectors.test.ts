@@ -69,6 +69,15 @@ describe("secret detectors", () => {
     expect(clean.filter((text) => secretKindIn(text) !== undefined)).toEqual([]);
   });
 
+  it("skip only a well-formed public key armour: a token or private key wrapped in one is still found", () => {
+    const armour = (body: string) => `-----BEGIN PUBLIC KEY-----\n${body}\n-----END PUBLIC KEY-----`;
+    expect(secretKindIn(armour("MCowBQYDK2VwAyEA"))).toBeUndefined();
+    // A bare base64 secret inside a well-formed armour reads as armour: the known limit (docs/escaping-and-secrets.md).
+    const notBareBase64 = Object.values(CANARIES).filter((canary) => !/^[A-Za-z0-9+/=]+$/.test(canary));
+    expect(notBareBase64.length).toBeGreaterThanOrEqual(8);
+    for (const canary of notBareBase64) expect(secretKindIn(armour(canary))).toBeDefined();
+  });
+
   it("allow exact copies of declared public keys and flag any other key of the same shape", () => {
     const declared = base64Key("declared public key");
     const other = base64Key("another key");

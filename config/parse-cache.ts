@@ -49,8 +49,12 @@ function parserVersion(): string {
   return (require("@cdktf/hcl2json/package.json") as { version: string }).version;
 }
 
-/** What the config validator refuses as a secret (config/validate.ts): such a file is never copied. */
-function holdsCredential(parsed: unknown): boolean {
-  if (parsed === null || typeof parsed !== "object") return looksLikeSecretValue(parsed);
-  return Object.entries(parsed).some(([key, value]) => isSecretKey(key) || looksLikeSecretValue(value, key));
+/**
+ * A value that looks like a credential, or any key at any depth named like one (`password`,
+ * `api_key` inside a map): such a file is never copied, whatever the validator says of it later.
+ */
+function holdsCredential(parsed: unknown, key?: string): boolean {
+  if (Array.isArray(parsed)) return parsed.some((item) => holdsCredential(item, key));
+  if (parsed !== null && typeof parsed === "object") return Object.entries(parsed).some(([inner, value]) => isSecretKey(inner) || holdsCredential(value, inner));
+  return looksLikeSecretValue(parsed, key);
 }

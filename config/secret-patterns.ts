@@ -62,7 +62,12 @@ export const HIGH_ENTROPY_MIN_BITS = 4.2;
 const CANDIDATE_RUN = /[A-Za-z0-9+/_=-]{32,}/g;
 
 /** ASCII-armoured public keys (the Docker apt key in user data) are public by construction. */
-const PUBLIC_KEY_BLOCK = /-----BEGIN ([A-Z0-9]+ )*PUBLIC KEY( BLOCK)?-----[\s\S]*?-----END ([A-Z0-9]+ )*PUBLIC KEY( BLOCK)?-----/g;
+const PUBLIC_KEY_BLOCK = new RegExp(
+  // Only a well-formed armour counts: header lines and base64 lines (indented in YAML, with real or
+  // JSON-escaped line breaks). Anything else inside, a token or a private key, is scanned like any text.
+  String.raw`-----BEGIN ([A-Z0-9]+ )*PUBLIC KEY( BLOCK)?-----(?:\r?\n|\\n)(?:[ \t]*(?:[A-Za-z0-9+/=]*|[A-Za-z-]+: [^\n\\]*)(?:\r?\n|\\n))*[ \t]*-----END ([A-Z0-9]+ )*PUBLIC KEY( BLOCK)?-----`,
+  "g",
+);
 
 export interface SecretScanOptions {
   /**

@@ -21,6 +21,11 @@ const MAX_COMMENT_LENGTH = 100;
 export function sshPublicKeyProblem(line: string): string | undefined {
   if (/PRIVATE KEY/.test(line)) return "is a private key; give the public key (the .pub file)";
   if (line.length > MAX_SSH_PUBLIC_KEY_LENGTH) return `is longer than ${MAX_SSH_PUBLIC_KEY_LENGTH} characters; expected one OpenSSH public key line`;
+  // Before any trimming: trim() also removes U+2028, NBSP or a BOM, which YAML reads as line
+  // breaks or keeps as bytes in authorized_keys.
+  if (/[^\x20-\x7e]/.test(line.replace(/^ +| +$/g, ""))) {
+    return "has characters other than printable ASCII (line breaks, tabs, Unicode spaces); expected one OpenSSH public key line: `<type> <base64> [comment]`";
+  }
   const match = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?: ([^\r\n]*))?$/.exec(line.trim());
   if (match === null) return "expected an OpenSSH public key line: `<type> <base64> [comment]`";
   const [, type, blob, comment] = match as unknown as [string, string, string, string | undefined];

@@ -1,3 +1,4 @@
+import { GUARDED_PORTS, tunnelServiceProblem } from "./tunnel-service";
 import type { z } from "zod";
 import { cidrProblem, cidrsOverlap, ipv4ToNumber, isRfc1918, parseCidr } from "./cidr";
 import type { RawCloudflare, RawHost, RawMesh } from "./topology-schema";
@@ -24,6 +25,8 @@ export interface TopologyInput {
   readonly hosts: Readonly<Record<string, RawHost>>;
   readonly mesh?: RawMesh | undefined;
   readonly cloudflare?: RawCloudflare | undefined;
+  /** Ports only the VPC and the mesh may reach; a tunnel must not publish them without Access. */
+  readonly internal_ports: readonly number[];
 }
 
 type Context = z.RefinementCtx;
@@ -172,6 +175,13 @@ function checkCloudflare(input: TopologyInput, cloudflare: RawCloudflare, ctx: C
     problem(ctx, ["cloudflare", "tunnel", "host"], `is not in hosts (${Object.keys(input.hosts).join(", ") || "none"})`);
   }
   tunnel.ingress.forEach((rule, index) => claim(rule.hostname, ["cloudflare", "tunnel", "ingress", index, "hostname"], `cloudflare.tunnel.ingress[${index}]`));
+  // The rule's own check knows the built-in guarded ports; the ports this config declares internal are known only here.
+  const declared = input.internal_ports.filter((port) => !GUARDED_PORTS.includes(port));
+  tunnel.ingress.forEach((rule, index) => {
+    if (declared.length === 0 || tunnelServiceProblem(rule.service, rule.access !== undefined) !== undefined) return;
+    const problemWithDeclared = tunnelServiceProblem(rule.service, rule.access !== undefined, [...GUARDED_PORTS, ...declared]);
+    if (problemWithDeclared !== undefined) problem(ctx, ["cloudflare", "tunnel", "ingress", index, "service"], problemWithDeclared);
+  });
 }
 
 
