@@ -132,6 +132,8 @@ describe("the review summary printed by npm run synth", () => {
     expect(first).toContain("data-production (after main-production): 7 resources\n");
     expect(first).toContain("terraform_state_secret_key (sensitive)");
     expect(first).toContain("  changes:   first synthesis of this stack (18 to add)\n");
+    // The guard compares with the previous synth: without one it says so, instead of passing silently.
+    expect(first).toContain("nothing earlier to compare with here, so the guard could not check what this replaces: before applying to what already runs, read terraform plan\n");
     expect(runApp(dir).stdout).toContain("  changes:   none since the last synthesis\n");
     writeFileSync(path.join(dir, "terraform.tfvars"), withSetting(withSetting(EXAMPLE_SOURCE, "droplet_size", '"s-4vcpu-8gb"'), "allowed_ssh_ips", '["203.0.113.10/32"]'));
     const changed = runApp(dir).stdout;

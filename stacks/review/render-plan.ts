@@ -23,7 +23,12 @@ const ACTION_LABEL: Record<ResourcePlan["action"], string> = {
  * must not make a value look like a credential and hide it (user data carries the SSH key).
  */
 export function renderPlan(plan: StackPlan, effects: readonly CrossStackEffect[], publicValues: readonly string[] = []): string[] {
-  if (plan.first) return [`  changes:   first synthesis of this stack (${plan.resources.length} to add)`];
+  if (plan.first) {
+    return [
+      `  changes:   first synthesis of this stack (${plan.resources.length} to add)`,
+      "             nothing earlier to compare with here, so the guard could not check what this replaces: before applying to what already runs, read terraform plan",
+    ];
+  }
   const count = (action: ResourcePlan["action"]) => plan.resources.filter((resource) => resource.action === action).length;
   if (plan.resources.length === 0) return ["  changes:   none since the last synthesis"];
   const lines = [
