@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { adoptionFromState, parseState, StateFormatError, type StateResource, type TerraformStateV4 } from "../config/adopt-from-state";
+import { adoptionFromState, AmbiguousStateError, parseState, StateFormatError, type StateResource, type TerraformStateV4 } from "../config/adopt-from-state";
 import { importsFor } from "../stacks/adoption";
 import { configFrom, EXAMPLE_SOURCE, REPO_ROOT } from "./helpers/synth";
 
@@ -100,6 +100,25 @@ describe("adopt from the hand-written modules' state", () => {
     expect(adoptionFromState(twice, "s").unmatched).toContain(
       "module.old.digitalocean_droplet.app: module.droplet.digitalocean_droplet.app already gives adopt.droplet; only one object can be adopted there",
     );
+  });
+
+  it("refuses a state holding several environments unless --prefix names one, and adopts nothing of the others", () => {
+    const renamed = (resource: StateResource): StateResource => ({
+      ...resource,
+      module: `module.dev_${resource.module ?? "root"}`,
+      instances: resource.instances.map((instance) => ({
+        ...instance,
+        attributes: { ...instance.attributes, ...(typeof instance.attributes?.name === "string" ? { name: String(instance.attributes.name).replace("izzzi-production-", "izzzi-dev-") } : {}) },
+      })),
+    });
+    const twoEnvironments: TerraformStateV4 = { ...state(), resources: [...state().resources.map(renamed), ...state().resources] };
+    expect(() => adoptionFromState(twoEnvironments, "s")).toThrow(AmbiguousStateError);
+    expect(() => adoptionFromState(twoEnvironments, "s")).toThrow("s holds objects of 2 environments (izzzi-dev, izzzi-production): choose the one to adopt with --prefix <project>-<environment>");
+    const production = adoptionFromState(twoEnvironments, "s", { prefix: "izzzi-production" });
+    // Objects named for an environment come from the chosen one only (the SSH key and the domain carry no environment in their names).
+    expect(production.block).not.toContain("izzzi-dev-");
+    expect(production.block).toMatch(/ {2}droplet = \d+ # module\.droplet\.digitalocean_droplet\.app/);
+    expect(production.unmatched.some((line) => line.startsWith("module.dev_module.droplet.digitalocean_droplet.app: a droplet not named"))).toBe(true);
   });
 
   it("objects made for Cloudflare outside these stacks: records by full name and type, the tunnel and its configuration", async () => {

@@ -73,8 +73,35 @@ const text = (attributes: Record<string, unknown>, key: string): string | undefi
 
 const NUMERIC = /^[1-9][0-9]*$/;
 
-/** Matches every object of `state`; `stateFile` is only shown in the block's header. */
-export function adoptionFromState(state: TerraformStateV4, stateFile: string): AdoptionFromState {
+/** The `<project>-<environment>` prefixes the state's named objects carry (`shop-production-vpc`, `-app`, `-fw-web`, buckets). */
+function environmentPrefixes(state: TerraformStateV4): string[] {
+  const suffixes = ["vpc", "app", ...FIREWALL_ROLES.map((role) => `fw-${role}`), ...BUCKET_SUFFIXES];
+  const prefixes = new Set<string>();
+  for (const resource of state.resources) {
+    if (resource.mode === "data") continue;
+    for (const instance of resource.instances) {
+      const name = text(instance.attributes ?? {}, "name") ?? "";
+      const suffix = suffixes.find((candidate) => name.endsWith(`-${candidate}`));
+      if (suffix !== undefined) prefixes.add(name.slice(0, -(suffix.length + 1)));
+    }
+  }
+  return [...prefixes].sort();
+}
+
+/** A state holding more than one environment, read without saying which one to adopt. */
+export class AmbiguousStateError extends Error {}
+
+/**
+ * Matches every object of `state`; `stateFile` is only shown in the block's header. `prefix`
+ * (`<project>-<environment>`) picks one environment when the state holds several: objects of
+ * another are listed as unmatched, never adopted into this one.
+ */
+export function adoptionFromState(state: TerraformStateV4, stateFile: string, options: { readonly prefix?: string } = {}): AdoptionFromState {
+  const found = environmentPrefixes(state);
+  if (options.prefix === undefined && found.length > 1) {
+    throw new AmbiguousStateError(`${stateFile} holds objects of ${found.length} environments (${found.join(", ")}): choose the one to adopt with --prefix <project>-<environment>`);
+  }
+  const named = (name: string, suffix: string): boolean => (options.prefix === undefined ? name.endsWith(`-${suffix}`) : name === `${options.prefix}-${suffix}`);
   const entries: Entry[] = [];
   const unmatched: string[] = [];
   const recordDomains = new Set<string>();
@@ -107,11 +134,11 @@ export function adoptionFromState(state: TerraformStateV4, stateFile: string): A
       const quoted = (value: string) => JSON.stringify(value);
       switch (resource.type) {
         case "digitalocean_vpc":
-          if (id !== undefined && name.endsWith("-vpc")) adopt(address, ["vpc"], quoted(id), `${address} (${name})`);
+          if (id !== undefined && named(name, "vpc")) adopt(address, ["vpc"], quoted(id), `${address} (${name})`);
           else unmatched.push(`${address}: a VPC not named <project>-<environment>-vpc (${name}); these stacks create one VPC`);
           break;
         case "digitalocean_droplet":
-          if (id !== undefined && NUMERIC.test(id) && name.endsWith("-app")) adopt(address, ["droplet"], id, `${address} (${name}); ${dropletFacts(attributes)}`);
+          if (id !== undefined && NUMERIC.test(id) && named(name, "app")) adopt(address, ["droplet"], id, `${address} (${name}); ${dropletFacts(attributes)}`);
           else unmatched.push(`${address}: a droplet not named <project>-<environment>-app (${name}); these stacks create one droplet`);
           break;
         case "digitalocean_ssh_key":
@@ -128,7 +155,7 @@ export function adoptionFromState(state: TerraformStateV4, stateFile: string): A
           }
           break;
         case "digitalocean_firewall": {
-          const role = FIREWALL_ROLES.find((candidate) => name.endsWith(`-fw-${candidate}`));
+          const role = FIREWALL_ROLES.find((candidate) => named(name, `fw-${candidate}`));
           if (id !== undefined && role !== undefined) adopt(address, ["firewalls", role], quoted(id), `${address} (${name})`);
           else unmatched.push(`${address}: a firewall whose name (${name}) does not end in -fw-web, -fw-internal, -fw-management or -fw-mesh`);
           break;
@@ -145,7 +172,7 @@ export function adoptionFromState(state: TerraformStateV4, stateFile: string): A
           break;
         }
         case "digitalocean_spaces_bucket": {
-          const suffix = BUCKET_SUFFIXES.find((candidate) => name.endsWith(`-${candidate}`));
+          const suffix = BUCKET_SUFFIXES.find((candidate) => named(name, candidate));
           if (suffix !== undefined) adopt(address, ["spaces_buckets", suffix], quoted(name), `${address} (${text(attributes, "region") ?? "?"})`);
           else unmatched.push(`${address}: bucket ${name} is not one of <project>-<environment>-${BUCKET_SUFFIXES.join("/")}`);
           break;
