@@ -195,7 +195,11 @@ describe("guard rails on the real app", () => {
 
   it("refuse a tunnel hostname publishing a declared internal port over HTTP", async () => {
     const source = `${withIngress('{ hostname = "queue.example.net", service = "http://localhost:9000" },')}\ninternal_ports = [9000]\n`;
-    const run = synthConfig(await configFrom(source));
+    // The config refuses it first, with its line; the policy judges what was synthesized, so it must
+    // catch the same thing when the config check is bypassed (the port declared internal only in Config).
+    await expect(configFrom(source)).rejects.toThrow(/ingress\[2\]\.service = "http:\/\/localhost:9000": publishes port 9000/);
+    const withoutDeclaration = await configFrom(withIngress('{ hostname = "queue.example.net", service = "http://localhost:9000" },'));
+    const run = synthConfig({ ...withoutDeclaration, internalPorts: [...withoutDeclaration.internalPorts, 9000] });
     expect(run.written).toBe(false);
     expect(run.error?.message.split("\n")[1]).toBe(
       "  NET-001 edge-production/tunnel/config (cloudflare_zero_trust_tunnel_cloudflared_config.main): tunnel hostname queue.example.net -> http://localhost:9000 opens internal tcp 9000 to 0.0.0.0/0, ::/0, outside the VPC and mesh (10.0.0.0/16, 10.8.0.0/24)",
