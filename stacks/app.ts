@@ -1,6 +1,5 @@
 import { App } from "cdktf";
 import type { Config } from "../config/config";
-import { publicKeyValuesOf } from "../config/secrets";
 import { dropletUserData } from "../cloud-init/host-user-data";
 import { applyPolicies } from "../constructs/policy/aspect";
 import { makeTerraformLiteralsInert, tokenMarkerIn } from "../constructs/terraform-literals";
@@ -48,8 +47,10 @@ export function buildApp(config: Config, options: BuildAppOptions = {}): App {
   addEdgeStack(app, config, main);
   // Before the policies, which read each stack's JSON: they judge what will be written.
   makeTerraformLiteralsInert(app);
-  applyPolicies(app, policyContextFor(config), options.onPolicyNotice === undefined ? {} : { notify: options.onPolicyNotice });
-  declarePublicValues(app, publicKeyValuesOf(config));
+  const policyContext = policyContextFor(config);
+  applyPolicies(app, policyContext, options.onPolicyNotice === undefined ? {} : { notify: options.onPolicyNotice });
+  // One array for the policies, the review and the final scan: the detectors compile it once.
+  declarePublicValues(app, policyContext.publicKeyValues ?? []);
   return app;
 }
 

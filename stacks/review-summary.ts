@@ -1,5 +1,4 @@
 import type { Config } from "../config/config";
-import { publicKeyValuesOf } from "../config/secrets";
 import { renderCost, renderTotalCost, stackCost, type PriceInputs, type StackCost } from "./review/cost";
 import { crossStackEffects, type ReviewedStack } from "./review/cross-stack";
 import { guardReplacements, type ReplacementConfirmations } from "./review/guard";
@@ -32,15 +31,12 @@ export function diffStacks(previous: TerraformJson | undefined, next: TerraformJ
 export interface ReviewOptions extends ReplacementConfirmations, PriceInputs {
   /** `--forget <stack>`: stacks no longer produced whose resources are left unmanaged on purpose. */
   readonly forget?: readonly string[];
-  /** Public keys the config declares: shown in the review, never taken for credentials. @default none */
-  readonly publicKeyValues?: readonly string[];
 }
 
 /** The review options the config holds (`allow_replace`, `prices`, the OVH servers' prices). */
 export function reviewOptionsFromConfig(config: Config): ReviewOptions {
   return {
     allowReplaceInConfig: config.allowReplace,
-    publicKeyValues: publicKeyValuesOf(config),
     prices: config.prices,
     ovhServers: config.hosts
       .filter((host) => host.provider === "ovh")
@@ -61,9 +57,10 @@ export interface SynthesizedStack {
  * plan: added, updated in place, REPLACED with the forcing argument, removed, with old -> new
  * values), what changes in later stacks through its outputs, and what it costs a month.
  * Throws, before anything is written, when a stack holding resources stops being produced or
- * when something protected would be replaced or removed without confirmation.
+ * when something protected would be replaced or removed without confirmation. `publicValues`:
+ * the public keys the app declared (stacks/synthesize.ts), shown in the review, never masked.
  */
-export function reviewSynthesis(outdir: string, stacks: readonly SynthesizedStack[], options: ReviewOptions = {}): string {
+export function reviewSynthesis(outdir: string, stacks: readonly SynthesizedStack[], options: ReviewOptions = {}, publicValues: readonly string[] = []): string {
   const notices = guardRetiredStacks(
     outdir,
     stacks.map((stack) => stack.name),
@@ -78,7 +75,7 @@ export function reviewSynthesis(outdir: string, stacks: readonly SynthesizedStac
     const hostsStack = stack.name.startsWith("hosts-");
     const cost = { next: stackCost(stack.json, options, hostsStack), previous: stack.previous === undefined ? undefined : stackCost(stack.previous, options, hostsStack) };
     costs.push(cost);
-    return [renderStackSummary(stack.name, stack.json, stack.dependsOn), ...renderPlan(own.plan, crossStackEffects(own, reviewed), options.publicKeyValues), ...renderCost(cost.next, cost.previous)].join("\n");
+    return [renderStackSummary(stack.name, stack.json, stack.dependsOn), ...renderPlan(own.plan, crossStackEffects(own, reviewed), publicValues), ...renderCost(cost.next, cost.previous)].join("\n");
   });
   return [...blocks, renderTotalCost(costs), ...notices.map((notice) => `note: ${notice}`)].join("\n");
 }

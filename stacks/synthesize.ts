@@ -143,7 +143,7 @@ function stage(
     writeFile(path.join(stackDir, "terraform.tfvars.example"), renderStackTfvarsExample(json, name));
     return { name, json, dependsOn, previous: previousSynthesis(outdir, name) };
   });
-  return { report: { app, stackNames: stacks.map((stack) => stack.node.id), summary: reviewSynthesis(outdir, summaries, review) }, stacks, manifest };
+  return { report: { app, stackNames: stacks.map((stack) => stack.node.id), summary: reviewSynthesis(outdir, summaries, review, publicValuesByApp.get(app)) }, stacks, manifest };
 }
 
 /** The stack as written (cheaper than resolving it again), or resolved when it was written as HCL. */
