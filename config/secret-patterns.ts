@@ -1,3 +1,5 @@
+import { declaredValues, type DeclaredValues } from "./declared-values";
+
 /**
  * What credentials look like, by kind. One set of detectors, shared by the config loader (a
  * secret pasted into a tfvars file is refused) and the SEC-001 synth policy (nothing
@@ -139,24 +141,19 @@ function mixesCaseAndDigits(text: string): boolean {
 }
 
 function withoutPublicValues(text: string, publicValues: readonly string[]): string {
-  const declared = publicValuesPattern(publicValues);
-  const stripped = declared === undefined ? text : text.replace(declared, " ");
+  const declared = declaredValuesOf(publicValues);
+  const stripped = declared === undefined ? text : declared.replaceWithSpace(text);
   return stripped.replace(PUBLIC_KEY_BLOCK, " ");
 }
 
-const publicValuePatterns = new WeakMap<readonly string[], RegExp | undefined>();
+const declaredByArray = new WeakMap<readonly string[], DeclaredValues | undefined>();
 
-/**
- * One pattern matching any declared public value, so a text is read once whatever the number of
- * keys (a mesh of N members declares N keys and renders N² of them). Longest first: a key's
- * base64 body never leaves the rest of a longer declared value behind.
- */
-function publicValuesPattern(publicValues: readonly string[]): RegExp | undefined {
-  if (publicValuePatterns.has(publicValues)) return publicValuePatterns.get(publicValues);
-  const values = [...new Set(publicValues)].filter((value) => value.length > 0).sort((a, b) => b.length - a.length);
-  const pattern = values.length === 0 ? undefined : new RegExp(values.map((value) => value.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"), "g");
-  publicValuePatterns.set(publicValues, pattern);
-  return pattern;
+/** One matcher per array of declared values: a mesh of N members declares N keys. */
+function declaredValuesOf(publicValues: readonly string[]): DeclaredValues | undefined {
+  if (declaredByArray.has(publicValues)) return declaredByArray.get(publicValues);
+  const matcher = declaredValues(publicValues);
+  declaredByArray.set(publicValues, matcher);
+  return matcher;
 }
 
 /** The first run that passes the high-entropy rule, if any. */
