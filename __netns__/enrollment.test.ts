@@ -1,3 +1,4 @@
+import { evaluatedWg0 } from "../__tests__/helpers/mesh-files";
 import { configFrom, EXAMPLE_SOURCE, resourcesOf, synthApp, type SynthResult } from "../__tests__/helpers/synth";
 import { missingPrerequisite, NetnsLab, run } from "./netns-hosts";
 import { STAND_IN_LOG, STAND_INS } from "./stand-ins";
@@ -128,7 +129,7 @@ describeInNamespaces("enrolling the running OVH servers in network namespaces", 
   it("brings the mesh up through the firewalls it enabled once the servers' keys are in the config: handshake and ping", async () => {
     const withKeys = await synth(keys);
     for (const server of SERVERS) {
-      const wg0 = renderedFile(withKeys, "local_file", `${server}/wg0.conf`);
+      const wg0 = unescape(evaluatedWg0(withKeys.stacks["hosts-production"]!, server));
       inServer(server, `cat >/home/deploy/wg0.conf.mesh <<'WG0'\n${wg0}WG0\nwireguard-mesh-sync /home/deploy/wg0.conf.mesh && rm -f /home/deploy/wg0.conf.mesh`);
     }
     const [core, lab2] = SERVERS as [Server, Server];

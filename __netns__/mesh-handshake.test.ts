@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
 import { WIREGUARD_CONFIG, WIREGUARD_KEY_SCRIPT } from "../cloud-init/wireguard";
+import { evaluatedWg0 } from "../__tests__/helpers/mesh-files";
 import { configFrom, EXAMPLE_SOURCE, resourcesOf, synthApp, type SynthResult } from "../__tests__/helpers/synth";
 import { missingPrerequisite, NetnsLab } from "./netns-hosts";
 
@@ -57,8 +58,7 @@ function userDataOf(result: SynthResult, member: Member): UserData {
 
 /** The wg0.conf the hosts stack renders for a member, with the droplet's address as Terraform would resolve it. */
 function renderedWg0(result: SynthResult, member: Member): string {
-  const file = Object.values(resourcesOf(result.stacks["hosts-production"]!, "local_file")).find((candidate) => candidate.filename === `\${path.module}/rendered/${member}/wg0.conf`);
-  return (file!.content as string).replace(DROPLET_IP_REFERENCE, PUBLIC_IPV4.app);
+  return evaluatedWg0(result.stacks["hosts-production"]!, member).replace(DROPLET_IP_REFERENCE, PUBLIC_IPV4.app);
 }
 
 describeInNamespaces("the WireGuard mesh in network namespaces (wireguard-go)", () => {

@@ -5,6 +5,7 @@ import { PRICE_TABLE } from "../config/prices";
 import { stackCost } from "../stacks/review/cost";
 import { ReplacementRefusedError } from "../stacks/review/guard";
 import { guardRetiredStacks, StackRetirementError } from "../stacks/review/retired-stacks";
+import { WITH_EXTRA_PEER } from "./helpers/mesh-config";
 import { newProject } from "./helpers/resynth";
 import { configFrom, EXAMPLE_SOURCE, withSetting } from "./helpers/synth";
 
@@ -89,6 +90,39 @@ describe("the synth review against the previous synthesis", () => {
     expect(refusal).toBeInstanceOf(ReplacementRefusedError);
     expect(String((refusal as Error).message)).toContain('main-production: digitalocean_droplet.app would be REPLACED, forced by image: "ubuntu-24-04-x64" -> "debian-12-x64"');
     expect(project.synth(await configFrom(rebuilt), { allowReplace: ["digitalocean_droplet.app"] })).toContain("-/+ digitalocean_droplet.app  REPLACED, forced by image");
+  });
+
+  it("shows a new mesh peer as its [Peer] section added to local.mesh_peers, and names each existing member's wg0.conf and sync it replaces", async () => {
+    const project = newProject();
+    project.synth(await configFrom(EXAMPLE_SOURCE));
+    const hosts = blockOf(project.synth(await configFrom(WITH_EXTRA_PEER)), "hosts-production");
+    expect(hosts).toContain("  changes:   5 to add, 0 to update in place, 6 to REPLACE, 0 to remove; 1 local value changed\n");
+    expect(hosts).toContain(
+      [
+        "    ~   local.mesh_peers  changed (read by the resources below that follow it)",
+        '        ["edge-lab"]: added',
+        "          @@ -1,1 +1,8 @@",
+        "           ",
+        "          +[Peer]",
+        "          +# edge-lab",
+        "          +PublicKey = YOY0Rb5cQHGGXeqjG1vKfRlVmxm6sTUOtc7PCZkhNU4=",
+        "          +AllowedIPs = 10.8.0.4/32",
+        "          +Endpoint = 198.51.100.40:51820",
+        "          +PersistentKeepalive = 25",
+      ].join("\n"),
+    );
+    for (const member of ["ai_lab", "app", "core_prod"]) {
+      expect(hosts).toMatch(new RegExp(`-/\\+ local_file\\.wg0_${member}  REPLACED, forced by content\\n        content: .* \\(follows local\\.mesh_peers; forces replacement\\)\\n`));
+      expect(hosts).toMatch(new RegExp(`-/\\+ null_resource\\.mesh_sync_${member}  REPLACED, forced by triggers\\n        triggers: .* \\(follows local_file\\.wg0_${member}; forces replacement\\)\\n`));
+    }
+  });
+
+  it("follows the droplet's address into the other members' wg0.conf through local.mesh_peers, not into the droplet's own", async () => {
+    const project = newProject();
+    project.synth(await configFrom(EXAMPLE_SOURCE));
+    const review = project.synth(await configFrom(withSetting(EXAMPLE_SOURCE, "droplet_image", '"debian-12-x64"')), { allowReplace: ["digitalocean_droplet.app"] });
+    const effects = /then in hosts-production, through this stack's outputs: (.*)\n/.exec(blockOf(review, "main-production"))?.[1];
+    expect(effects?.split(/, (?=[a-z_]+\.)/)).toEqual(["local_file.wg0_ai_lab (content, REPLACED)", "local_file.wg0_core_prod (content, REPLACED)", "null_resource.mesh_sync_app (triggers, REPLACED)"]);
   });
 
   it("treats removing the domain like replacing it", async () => {

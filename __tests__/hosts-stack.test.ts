@@ -3,9 +3,12 @@ import type { Config } from "../config/config";
 import { CLOUDFLARED_INSTALL_SCRIPT, CLOUDFLARED_UNIT_PATH, TUNNEL_TOKEN_FILE } from "../cloud-init/cloudflared";
 import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
 import { diffStacks } from "../stacks/review-summary";
+import { planStack } from "../stacks/review/plan";
+import type { TerraformJson } from "../stacks/terraform-json";
 import { configFrom, EXAMPLE_SOURCE, exampleConfig, resourcesOf, synthApp, type SynthResult, type TfJson } from "./helpers/synth";
 import { itWith, REQUIREMENTS, wgProblems } from "./helpers/checkers";
 import { WITH_EXTRA_PEER } from "./helpers/mesh-config";
+import { evaluatedWg0, evaluatedWg0Files } from "./helpers/mesh-files";
 import { parseWgConfig } from "./helpers/wireguard";
 
 const DROPLET_IP_REFERENCE = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-main-production\.outputs\.cross-stack-output-digitalocean_droplet[\w.-]+ipv4_address\}$/;
@@ -59,8 +62,7 @@ describe("hosts stack", () => {
 describe("hosts stack: each member's rendered wg0.conf lists exactly the other mesh members", () => {
   const members = ["ai-lab", "app", "core-prod"];
   it.each(members)("%s", (name) => {
-    const file = fileNamed(hosts, "local_file", `\${path.module}/rendered/${name}/wg0.conf`);
-    const parsed = parseWgConfig(file.content as string);
+    const parsed = parseWgConfig(evaluatedWg0(hosts, name));
     const expected = config.hosts.filter((host) => host.mesh !== undefined && host.name !== name);
     expect(parsed.peers.map((peer) => peer.name)).toEqual(expected.map((host) => host.name));
     for (const host of expected) {
@@ -79,9 +81,11 @@ describe("hosts stack: each member's rendered wg0.conf lists exactly the other m
 
 describe("hosts stack: rendered wg0.conf files", () => {
   itWith(REQUIREMENTS.wg)("parse completely with wg-quick and wg (the droplet's address as Terraform resolves it)", () => {
-    for (const file of Object.values(resourcesOf(hosts, "local_file"))) {
-      const content = (file.content as string).replace(/\$\{data\.terraform_remote_state\.[^}]+\}/g, "192.0.2.50");
-      expect({ file: file.filename, problems: wgProblems(content) }).toEqual({ file: file.filename, problems: [] });
+    const files = evaluatedWg0Files(hosts);
+    expect(files.size).toBe(3);
+    for (const [filename, evaluated] of files) {
+      const content = evaluated.replace(/\$\{data\.terraform_remote_state\.[^}]+\}/g, "192.0.2.50");
+      expect({ file: filename, problems: wgProblems(content) }).toEqual({ file: filename, problems: [] });
     }
   });
 });
@@ -162,37 +166,50 @@ describe("adding a mesh peer", () => {
     expect(main.changed).toEqual(["digitalocean_firewall.mesh"]);
   });
 
-  it("changes only rendered wg0.conf files and sync triggers of the existing members, and adds the newcomer's files and sync", () => {
+  it("adds the newcomer's files and syncs and its [Peer] section to local.mesh_peers; the existing members' resources keep their text", () => {
     const hostsDiff = diff("hosts-production");
-    expect(hostsDiff.removed).toEqual([]);
-    expect(hostsDiff.changed).toEqual([
-      "local_file.wg0_ai_lab",
-      "local_file.wg0_app",
-      "local_file.wg0_core_prod",
-      "null_resource.mesh_sync_ai_lab",
-      "null_resource.mesh_sync_app",
-      "null_resource.mesh_sync_core_prod",
-    ]);
-    expect(hostsDiff.added).toEqual([
-      "local_file.wg0_edge_lab",
-      "local_sensitive_file.enroll_sh_edge_lab",
-      "local_sensitive_file.user_data_edge_lab",
-      "null_resource.deploy_keys_sync_edge_lab",
-      "null_resource.mesh_sync_edge_lab",
+    expect(hostsDiff).toEqual({
+      removed: [],
+      changed: [],
+      added: ["local_file.wg0_edge_lab", "local_sensitive_file.enroll_sh_edge_lab", "local_sensitive_file.user_data_edge_lab", "null_resource.deploy_keys_sync_edge_lab", "null_resource.mesh_sync_edge_lab"],
+    });
+    const sections = (result: SynthResult) => result.stacks["hosts-production"]!.locals?.mesh_peers as Record<string, string>;
+    const { ["edge-lab"]: added, ...kept } = sections(after);
+    expect(kept).toEqual(sections(before));
+    expect(parseWgConfig(`[Interface]\n${added}`).peers).toEqual([
+      { name: "edge-lab", settings: { PublicKey: "YOY0Rb5cQHGGXeqjG1vKfRlVmxm6sTUOtc7PCZkhNU4=", AllowedIPs: "10.8.0.4/32", Endpoint: "198.51.100.40:51820", PersistentKeepalive: "25" } },
     ]);
   });
 
-  it("changes the existing mesh syncs' triggers, not how they connect or what they run; the deploy keys syncs stay as they were", () => {
+  it("gives every existing member the newcomer as one more peer, and the newcomer all the others", () => {
+    for (const name of ["ai-lab", "app", "core-prod"]) {
+      const [old, grown] = [parseWgConfig(evaluatedWg0(before.stacks["hosts-production"]!, name)), parseWgConfig(evaluatedWg0(after.stacks["hosts-production"]!, name))];
+      expect(grown.interface).toEqual(old.interface);
+      expect(grown.peers.filter((peer) => peer.name !== "edge-lab")).toEqual(old.peers);
+      expect(grown.peers.map((peer) => peer.name)).toContain("edge-lab");
+    }
+    expect(parseWgConfig(evaluatedWg0(after.stacks["hosts-production"]!, "edge-lab")).peers.map((peer) => peer.name)).toEqual(["ai-lab", "app", "core-prod"]);
+  });
+
+  it("is reviewed as replacing exactly the existing members' wg0.conf files (they follow local.mesh_peers) and their syncs (they follow the files)", () => {
+    const plan = planStack("hosts-production", before.stacks["hosts-production"] as TerraformJson, after.stacks["hosts-production"] as TerraformJson);
+    expect(plan.locals.map((local) => [local.address, local.entries.map((entry) => entry.key)])).toEqual([["local.mesh_peers", ["edge-lab"]]]);
+    const existing = plan.resources.filter((resource) => resource.action !== "create");
+    expect(existing.map((resource) => [resource.action, resource.address, resource.forcedBy, resource.changes.find((change) => change.effect !== "setting")?.through])).toEqual([
+      ["replace", "local_file.wg0_ai_lab", ["content"], "local.mesh_peers"],
+      ["replace", "local_file.wg0_app", ["content"], "local.mesh_peers"],
+      ["replace", "local_file.wg0_core_prod", ["content"], "local.mesh_peers"],
+      ["replace", "null_resource.mesh_sync_ai_lab", ["triggers"], "local_file.wg0_ai_lab"],
+      ["replace", "null_resource.mesh_sync_app", ["triggers"], "local_file.wg0_app"],
+      ["replace", "null_resource.mesh_sync_core_prod", ["triggers"], "local_file.wg0_core_prod"],
+    ]);
+  });
+
+  it("keeps how the existing mesh syncs connect and what they run; the deploy keys syncs stay as they were", () => {
     for (const [name, sync] of Object.entries(resourcesOf(after.stacks["hosts-production"]!, "null_resource"))) {
       const old = resourcesOf(before.stacks["hosts-production"]!, "null_resource")[name];
       if (old === undefined) continue;
-      if (name.startsWith("deploy_keys_sync_")) {
-        expect(sync).toEqual(old);
-        continue;
-      }
-      expect(sync.connection).toEqual(old.connection);
-      expect(sync.provisioner).toEqual(old.provisioner);
-      expect(sync.triggers).not.toEqual(old.triggers);
+      expect(sync).toEqual(old);
     }
   });
 

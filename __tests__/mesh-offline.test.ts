@@ -3,9 +3,14 @@ import * as path from "node:path";
 import { terraformEnvironment } from "../offline-terraform/emulator-home";
 import { placeholderVariables } from "../offline-terraform/runner/offline-run";
 import { terraform } from "../offline-terraform/runner/terraform-process";
+import { wgQuickConfigOf } from "../constructs/mesh-plan";
+import { meshPlanFor } from "../stacks/mesh-from-config";
+import { itWith, REQUIREMENTS, wgProblems } from "./helpers/checkers";
 import { WITH_EXTRA_PEER } from "./helpers/mesh-config";
+import { evaluatedWg0 } from "./helpers/mesh-files";
 import { configFrom, exampleConfig, synthApp, type SynthResult } from "./helpers/synth";
 import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform, testEmulator } from "./helpers/terraform";
+import { planJsonOfEveryStack } from "./helpers/terraform-plan-json";
 
 type ResourceChange = { address: string; type: string; change: { actions: string[] } };
 
@@ -75,5 +80,78 @@ describeWithTerraform("adding a mesh peer, planned by real Terraform core agains
       "delete+create null_resource.mesh_sync_app",
       "delete+create null_resource.mesh_sync_core_prod",
     ]);
+  });
+});
+
+/** The example with edge-lab and three more members: hyphen and digit names, one without a key yet. */
+const WITH_MORE_PEERS = WITH_EXTRA_PEER.replace(
+  "  app = {",
+  `  edge0 = {
+    provider             = "ovh"
+    role                 = "Name ordering: a digit after the prefix"
+    public_ipv4          = "198.51.100.41"
+    mesh_address         = "10.8.0.5"
+    wireguard_public_key = "${Buffer.alloc(32, 5).toString("base64")}"
+  }
+  edge-9 = {
+    provider             = "ovh"
+    role                 = "Name ordering: a hyphen after the prefix"
+    public_ipv4          = "198.51.100.42"
+    mesh_address         = "10.8.0.6"
+    wireguard_public_key = "${Buffer.alloc(32, 6).toString("base64")}"
+  }
+  edge-pending = {
+    provider     = "ovh"
+    role         = "A member whose key is not known yet"
+    public_ipv4  = "198.51.100.43"
+    mesh_address = "10.8.0.7"
+  }
+  app = {`,
+);
+
+/**
+ * The hosts stack holds each [Peer] section once (local.mesh_peers) and every wg0.conf as an
+ * expression over it: what Terraform evaluates must be the reference renderer's text byte for
+ * byte, and the tests' own reading of the JSON (helpers/mesh-files.ts) must agree with both.
+ */
+describeWithTerraform("each member's wg0.conf as Terraform core evaluates it", () => {
+  let synth: SynthResult;
+  const planned = new Map<string, string>();
+  let dropletIpv4 = "";
+
+  beforeAll(async () => {
+    synth = synthApp(await configFrom(WITH_MORE_PEERS));
+    const plans = planJsonOfEveryStack(synth);
+    const hosts = plans["hosts-production"] as unknown as {
+      planned_values: { root_module: { resources?: { type: string; values: Record<string, unknown> }[] } };
+      prior_state?: { values?: { root_module?: { resources?: { type: string; values: Record<string, unknown> }[] } } };
+    };
+    for (const resource of hosts.planned_values.root_module.resources ?? []) {
+      if (resource.type === "local_file") planned.set(String(resource.values.filename), String(resource.values.content));
+    }
+    const remote = (hosts.prior_state?.values?.root_module?.resources ?? []).find((resource) => resource.type === "terraform_remote_state");
+    const outputs = (remote?.values.outputs ?? {}) as Record<string, string>;
+    dropletIpv4 = Object.entries(outputs).find(([name]) => /^cross-stack-output-digitalocean_droplet.*ipv4_address$/.test(name))?.[1] ?? "";
+  });
+
+  afterAll(() => cleanUpTerraformRuns([synth]));
+
+  const members = ["ai-lab", "app", "core-prod", "edge-9", "edge-lab", "edge-pending", "edge0"];
+  const plannedOf = (member: string) => planned.get(`./rendered/${member}/wg0.conf`);
+
+  it("plans one file per member, the droplet's address known from main's state", () => {
+    expect([...planned.keys()].sort()).toEqual(members.map((member) => `./rendered/${member}/wg0.conf`).sort());
+    expect(dropletIpv4).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  });
+
+  it.each(members)("%s: equals wgQuickConfigOf and the tests' reading of the JSON", async (member) => {
+    const plan = meshPlanFor(await configFrom(WITH_MORE_PEERS), dropletIpv4)!;
+    expect(plannedOf(member)).toBe(wgQuickConfigOf(plan, member));
+    const read = evaluatedWg0(synth.stacks["hosts-production"]!, member).replace(/\$\{data\.terraform_remote_state\.[^}]+ipv4_address\}/g, dropletIpv4);
+    expect(plannedOf(member)).toBe(read);
+  });
+
+  itWith(REQUIREMENTS.wg)("parse completely with wg-quick and wg", () => {
+    for (const member of members) expect({ member, problems: wgProblems(plannedOf(member) ?? "") }).toEqual({ member, problems: [] });
   });
 });

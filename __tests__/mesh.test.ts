@@ -2,6 +2,8 @@ import { TerraformStack, Testing } from "cdktf";
 import { meshFirewallSpec, peersOf, planMesh, wgQuickConfigOf, type MeshPlanProps } from "../constructs/mesh-plan";
 import { WireguardMesh } from "../constructs/wireguard-mesh";
 import { PropsError } from "../constructs/validation";
+import { evaluatedWg0 } from "./helpers/mesh-files";
+import type { TfJson } from "./helpers/synth";
 import { parseWgConfig } from "./helpers/wireguard";
 
 const KEYS = {
@@ -59,6 +61,13 @@ describe("mesh plan: each member's view", () => {
     expect(wgQuickConfigOf(plan, "ai-lab")).not.toMatch(/PrivateKey/);
   });
 
+  it("orders members by code unit, the order Terraform iterates the hosts stack's map of peer sections in", () => {
+    const names = ["node-b", "node10", "node-a1", "node1", "node-a", "nodea", "node9"];
+    const many = planMesh({ cidr: "10.8.0.0/24", members: names.map((name, index) => ({ name, address: `10.8.0.${index + 1}`, publicKey: Buffer.alloc(32, index + 1).toString("base64"), endpointAddress: `198.51.100.${index + 1}` })) });
+    expect(many.members.map((member) => member.name)).toEqual(["node-a", "node-a1", "node-b", "node1", "node10", "node9", "nodea"]);
+    expect(parseWgConfig(wgQuickConfigOf(many, "node1")).peers.map((peer) => peer.name)).toEqual(["node-a", "node-a1", "node-b", "node10", "node9", "nodea"]);
+  });
+
   it("leaves a member whose key is not known yet out of every peer list, but still renders its own view", () => {
     const pending = planMesh({ ...THREE, members: [...THREE.members, { name: "new-node", address: "10.8.0.9", endpointAddress: "198.51.100.90" }] });
     for (const name of ["core-prod", "ai-lab", "app"]) expect(peersOf(pending, name).map((peer) => peer.name)).not.toContain("new-node");
@@ -112,8 +121,19 @@ describe("WireguardMesh construct", () => {
       sshHostKeys: HOST_KEYS,
       ...props,
     });
-    return JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    return JSON.parse(Testing.synth(stack)) as TfJson & { resource: Record<string, Record<string, Record<string, unknown>>>; locals: Record<string, unknown> };
   };
+
+  it("writes each active member's [Peer] section once, in local.mesh_peers; each member's file reads every section but its own", () => {
+    const out = synthesized();
+    const plan = planMesh(THREE);
+    expect(Object.keys(out.locals.mesh_peers as object).sort()).toEqual(["ai-lab", "app", "core-prod"]);
+    expect((out.locals.mesh_peers as Record<string, string>)["app"]).toBe("\n[Peer]\n# app\nPublicKey = " + KEYS.c + "\nAllowedIPs = 10.8.0.3/32\nEndpoint = 192.0.2.50:51820\nPersistentKeepalive = 25\n");
+    expect(JSON.stringify(out.resource.local_file)).not.toContain("[Peer]");
+    for (const member of plan.members) {
+      expect(evaluatedWg0(out, member.name)).toBe(wgQuickConfigOf(plan, member.name));
+    }
+  });
 
   it("renders one wg0.conf per member under a relative path", () => {
     const files = Object.values(synthesized().resource.local_file ?? {});
@@ -124,14 +144,14 @@ describe("WireguardMesh construct", () => {
     ]);
   });
 
-  it("syncs each member over SSH as the deploy user with the agent's key and its pinned host key, triggered by its config's hash and peer set", () => {
+  it("syncs each member over SSH as the deploy user with the agent's key and its pinned host key, triggered by its config's hash", () => {
     const syncs = synthesized().resource.null_resource ?? {};
     expect(Object.keys(syncs)).toHaveLength(3);
     const sync = syncs["mesh_sync_core_prod"] as Record<string, unknown>;
     const fileId = "wg0_core_prod";
     expect(Object.keys(synthesized().resource.local_file ?? {})).toContain(fileId);
     expect(sync.connection).toEqual({ type: "ssh", host: "198.51.100.20", user: "deploy", agent: "true", host_key: HOST_KEYS["core-prod"], timeout: "2m" });
-    expect(sync.triggers).toEqual({ wg0_conf_sha256: `\${local_file.${fileId}.content_sha256}`, host: "198.51.100.20", host_key: HOST_KEYS["core-prod"], peers: "ai-lab,app" });
+    expect(sync.triggers).toEqual({ wg0_conf_sha256: `\${local_file.${fileId}.content_sha256}`, host: "198.51.100.20", host_key: HOST_KEYS["core-prod"] });
     expect(sync.provisioner).toEqual([
       { file: { content: `\${local_file.${fileId}.content}`, destination: "/home/deploy/wg0.conf.mesh" } },
       { "remote-exec": { inline: ["sudo /usr/local/sbin/wireguard-mesh-sync /home/deploy/wg0.conf.mesh", "rm -f /home/deploy/wg0.conf.mesh"] } },
@@ -143,6 +163,9 @@ describe("WireguardMesh construct", () => {
     const out = synthesized({ plan, sshHosts: { "core-prod": "198.51.100.20", "ai-lab": "198.51.100.30", app: "192.0.2.50" } });
     expect(Object.keys(out.resource.null_resource ?? {}).filter((name) => name.includes("new-node"))).toEqual([]);
     expect(Object.keys(out.resource.local_file ?? {}).filter((name) => name === "wg0_new_node")).toHaveLength(1);
+    expect(Object.keys(out.locals.mesh_peers as object)).not.toContain("new-node");
+    expect(evaluatedWg0(out, "new-node")).toBe(wgQuickConfigOf(plan, "new-node"));
+    expect(parseWgConfig(evaluatedWg0(out, "core-prod")).peers.map((peer) => peer.name)).toEqual(["ai-lab", "app"]);
   });
 
   it("never trusts a member's host key on first use: without a known host key the member gets no sync and is listed as awaiting it", () => {

@@ -133,6 +133,54 @@ describe("the plan of one stack", () => {
   });
 });
 
+describe("local values", () => {
+  const peers = (sections: Record<string, string>) => ({ mesh_peers: sections });
+  const files = {
+    local_file: {
+      wg0_a: { content: '[Interface]\n${join("", [for name, section in local.mesh_peers : section if name != "a"])}' },
+      wg0_b: { content: '[Interface]\n${join("", [for name, section in local.mesh_peers : section if name != "b"])}' },
+    },
+    null_resource: { sync_a: { triggers: { sha: "${local_file.wg0_a.content_sha256}" } } },
+    terraform_data: { reader: { input: "${local.title}" } },
+  };
+  const hosts = (locals: Record<string, unknown>): TerraformJson => ({ resource: files, locals });
+
+  it("replace every resource reading a changed key of a map, and what follows them; a member's own section is skipped by its own file", () => {
+    const plan = planStack("hosts", hosts(peers({ a: "\n[Peer]\n# a\n", b: "\n[Peer]\n# b\n" })), hosts(peers({ a: "\n[Peer]\n# a\nKey = new\n", b: "\n[Peer]\n# b\n" })));
+    expect(plan.resources.map((resource) => [resource.address, resource.action, resource.changes[0]?.through])).toEqual([["local_file.wg0_b", "replace", "local.mesh_peers"]]);
+    const added = planStack("hosts", hosts(peers({ a: "\n[Peer]\n# a\n" })), hosts(peers({ a: "\n[Peer]\n# a\n", c: "\n[Peer]\n# c\n" })));
+    expect(added.resources.map((resource) => [resource.address, resource.action, resource.changes[0]?.through])).toEqual([
+      ["local_file.wg0_a", "replace", "local.mesh_peers"],
+      ["local_file.wg0_b", "replace", "local.mesh_peers"],
+      ["null_resource.sync_a", "replace", "local_file.wg0_a"],
+    ]);
+    expect(renderPlan(added, []).slice(0, 12)).toEqual([
+      "  changes:   0 to add, 0 to update in place, 3 to REPLACE, 0 to remove; 1 local value changed",
+      "    ~   local.mesh_peers  changed (read by the resources below that follow it)",
+      '        ["c"]: added',
+      "          @@ -1,1 +1,4 @@",
+      "           ",
+      "          +[Peer]",
+      "          +# c",
+      "          +",
+      "    -/+ local_file.wg0_a  REPLACED, forced by content",
+      '        content: "[Interface]\\n${join(\\"\\", [for name, sectio"... (89 characters) -> (known after apply)   (follows local.mesh_peers; forces replacement)',
+      "    -/+ local_file.wg0_b  REPLACED, forced by content",
+      '        content: "[Interface]\\n${join(\\"\\", [for name, sectio"... (89 characters) -> (known after apply)   (follows local.mesh_peers; forces replacement)',
+    ]);
+  });
+
+  it("treat any other read of a changed local as reading all of it, and show a one-line value as old -> new", () => {
+    const plan = planStack("hosts", hosts({ ...peers({}), title: "old" }), hosts({ ...peers({}), title: "new" }));
+    expect(plan.resources.map((resource) => [resource.address, resource.changes[0]?.through])).toEqual([["terraform_data.reader", "local.title"]]);
+    expect(renderPlan(plan, []).slice(1, 3)).toEqual(["    ~   local.title  changed (read by the resources below that follow it)", '        value: "old" -> "new"']);
+  });
+
+  it("are not changes when only their key order differs", () => {
+    expect(planStack("hosts", hosts(peers({ a: "x", b: "y" })), hosts(peers({ b: "y", a: "x" }))).locals).toEqual([]);
+  });
+});
+
 describe("unified diff", () => {
   it("keeps unchanged lines as context and marks removed and added ones", () => {
     expect(unifiedDiff("a\nb\nc\nd\ne\nf\ng", "a\nb\nc\nD\ne\nf\ng", 1)).toEqual(["@@ -3,3 +3,3 @@", " c", "-d", "+D", " e"]);

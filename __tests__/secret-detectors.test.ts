@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { secretKindIn } from "../config/secret-patterns";
+import fc from "fast-check";
+import { highEntropyRun, SECRET_DETECTORS, secretKindIn } from "../config/secret-patterns";
 import { publicKeyValuesOf } from "../config/secrets";
 import { secretsPolicy } from "../constructs/policy/rules/secrets";
 import type { SynthesizedBlock } from "../constructs/policy/types";
@@ -85,6 +86,29 @@ describe("secret detectors", () => {
     expect(secretKindIn(`[Peer]\nPublicKey = ${other}\n`, { publicValues: [declared] })).toBeDefined();
     expect(secretKindIn(`x${declared}`, { publicValues: [declared] })).toBeUndefined();
     expect(secretKindIn(`${declared.slice(0, -2)}AA=`, { publicValues: [declared] })).toBeDefined();
+  });
+});
+
+describe("secret detectors read runs of base64 once", () => {
+  /** The detection as written before it read runs: every pattern over the whole text. */
+  const wholeText = (text: string): string | undefined => {
+    for (const detector of SECRET_DETECTORS) {
+      const pattern = new RegExp(detector.pattern.source, detector.pattern.flags.includes("g") ? detector.pattern.flags : `${detector.pattern.flags}g`);
+      if ([...text.matchAll(pattern)].some(([match]) => detector.accept?.(match) ?? true)) return detector.kind;
+    }
+    return [...text.matchAll(/[A-Za-z0-9+/_=-]{32,}/g)].some(([run]) => highEntropyRun(run) !== undefined) ? "high-entropy token" : undefined;
+  };
+  const piece = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9+/]{0,60}[AEIMQUYcgkosw048]?$/),
+    fc.constantFrom(" ", "\n", "=", "==", "_", "-", ".", ":", '"', "PrivateKey = ", "x"),
+    fc.constant(base64Key("a key in the middle")),
+  );
+
+  it("find exactly what the patterns find over the whole text", () => {
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+      const text = pieces.join("");
+      expect(secretKindIn(text)).toBe(wholeText(text));
+    }), { numRuns: 2000 });
   });
 });
 

@@ -10,29 +10,59 @@ export interface Cidr {
 
 /** Why a string is not a canonical CIDR block, or undefined when it is one. */
 export function cidrProblem(text: string): string | undefined {
+  const analysed = analyse(text);
+  return typeof analysed === "string" ? analysed : undefined;
+}
+
+/** Parses a CIDR block that cidrProblem accepted. */
+export function parseCidr(text: string): Cidr {
+  const analysed = analyse(text);
+  if (typeof analysed === "string") throw new Error(`${text} ${analysed}`);
+  return analysed;
+}
+
+/**
+ * Each text is analysed once: the config checks and the policies compare every pair of
+ * declared ranges and every firewall source with the trusted networks, so the same few
+ * strings come back thousands of times with hundreds of hosts. Results are immutable.
+ */
+const analyses = new Map<string, Cidr | string>();
+
+function analyse(text: string): Cidr | string {
+  let analysed = analyses.get(text);
+  if (analysed === undefined) {
+    analysed = problemOf(text) ?? toCidr(text);
+    analyses.set(text, analysed);
+  }
+  return analysed;
+}
+
+/** An address with a colon can only be IPv6, one without only IPv4: ipaddr.js would try IPv6 first for both. */
+function familyOf(text: string): typeof ipaddr.IPv4 | typeof ipaddr.IPv6 {
+  return text.includes(":") ? ipaddr.IPv6 : ipaddr.IPv4;
+}
+
+function problemOf(text: string): string | undefined {
   if (!text.includes("/")) {
     if (ipaddr.IPv4.isValidFourPartDecimal(text)) return `is missing its prefix length; for this single address write ${text}/32`;
     if (ipaddr.IPv6.isValid(text) && !text.includes("%")) return `is missing its prefix length; for this single address write ${ipaddr.IPv6.parse(text).toString()}/128`;
     return "is missing its prefix length (write 203.0.113.7/32 for a single address)";
   }
-  if (!ipaddr.isValidCIDR(text)) return "is not a valid IPv4 or IPv6 CIDR block";
-  const [address] = ipaddr.parseCIDR(text);
-  if (address.kind() === "ipv4" && !ipaddr.IPv4.isValidCIDRFourPartDecimal(text)) {
+  const family = familyOf(text);
+  if (!family.isValidCIDR(text)) return "is not a valid IPv4 or IPv6 CIDR block";
+  if (family === ipaddr.IPv4 && !ipaddr.IPv4.isValidCIDRFourPartDecimal(text)) {
     return "is not in dotted-quad form (four decimal octets, no leading zeros)";
   }
-  const network = networkOf(text);
+  const network = family.networkAddressFromCIDR(text);
   const given = text.split("/")[0] ?? "";
-  if (ipaddr.parse(given).toString() !== network.toString()) {
+  if (family.parse(given).toString() !== network.toString()) {
     return `has host bits set: the network is ${network.toString()}/${text.split("/")[1]}`;
   }
   return undefined;
 }
 
-/** Parses a CIDR block that cidrProblem accepted. */
-export function parseCidr(text: string): Cidr {
-  const problem = cidrProblem(text);
-  if (problem !== undefined) throw new Error(`${text} ${problem}`);
-  const [address, prefix] = ipaddr.parseCIDR(text);
+function toCidr(text: string): Cidr {
+  const [address, prefix] = familyOf(text).parseCIDR(text);
   return { family: address.kind(), address, prefix, text };
 }
 
@@ -68,9 +98,4 @@ export function ipv4ToNumber(address: string): number {
 export function isWholeInternet(text: string): boolean {
   const block = parseCidr(text);
   return block.prefix === 0;
-}
-
-function networkOf(text: string): ipaddr.IPv4 | ipaddr.IPv6 {
-  const [address] = ipaddr.parseCIDR(text);
-  return address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
 }

@@ -48,7 +48,7 @@ const DOTTED_QUAD = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0
 export function publicAddressProblem(text: string, family: "ipv4" | "ipv6"): string | undefined {
   const spelling = family === "ipv4" ? ipv4SpellingProblem(text) : ipv6SpellingProblem(text);
   if (spelling !== undefined) return spelling;
-  const address = ipaddr.parse(text);
+  const address = family === "ipv4" ? ipaddr.IPv4.parse(text) : ipaddr.IPv6.parse(text);
   if (documentationRange(address) !== undefined) return undefined;
   if (address.kind() === "ipv6" && !address.match(ipaddr.parseCIDR("2000::/3"))) {
     const range = address.range();
@@ -66,11 +66,15 @@ export function documentationRfc(text: string): string | undefined {
   return documentationRange(ipaddr.parse(text))?.rfc;
 }
 
+/** Parsed once: every host address of the config is checked against them. */
+let parsedDocumentationRanges: { range: (typeof DOCUMENTATION_RANGES)[number]; network: ipaddr.IPv4 | ipaddr.IPv6; prefix: number }[] | undefined;
+
 function documentationRange(address: ipaddr.IPv4 | ipaddr.IPv6): (typeof DOCUMENTATION_RANGES)[number] | undefined {
-  return DOCUMENTATION_RANGES.find((range) => {
+  parsedDocumentationRanges ??= DOCUMENTATION_RANGES.map((range) => {
     const [network, prefix] = ipaddr.parseCIDR(range.cidr);
-    return network.kind() === address.kind() && address.match(network, prefix);
+    return { range, network, prefix };
   });
+  return parsedDocumentationRanges.find(({ network, prefix }) => network.kind() === address.kind() && address.match(network, prefix))?.range;
 }
 
 function ipv4SpellingProblem(text: string): string | undefined {

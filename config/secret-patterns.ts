@@ -1,3 +1,5 @@
+import { declaredValues, type DeclaredValues } from "./declared-values";
+
 /**
  * What credentials look like, by kind. One set of detectors, shared by the config loader (a
  * secret pasted into a tfvars file is refused) and the SEC-001 synth policy (nothing
@@ -13,6 +15,11 @@ export interface SecretDetector {
   readonly publicKeyShaped?: boolean;
   /** A further test of the matched text. @default every match counts */
   readonly accept?: (match: string) => boolean;
+  /**
+   * Every match lies inside one run of base64 / URL-safe characters and needs no context beyond
+   * it: the pattern is run on those runs only, never restarted at every position of a long text.
+   */
+  readonly withinRuns?: boolean;
 }
 
 /** Last base64 character of 32 bytes: only 4 bits of the final sextet are used. */
@@ -48,6 +55,7 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
     pattern: new RegExp(`[A-Za-z0-9+/]{42}${KEY_TAIL}(=|(?![A-Za-z0-9+/=]))`, "g"),
     publicKeyShaped: true,
     accept: mixesCaseAndDigits,
+    withinRuns: true,
   },
 ];
 
@@ -59,7 +67,29 @@ export const SECRET_DETECTORS: readonly SecretDetector[] = [
  */
 export const HIGH_ENTROPY_MIN_LENGTH = 32;
 export const HIGH_ENTROPY_MIN_BITS = 4.2;
-const CANDIDATE_RUN = /[A-Za-z0-9+/_=-]{32,}/g;
+
+/**
+ * The maximal runs of `[A-Za-z0-9+/_=-]` at least HIGH_ENTROPY_MIN_LENGTH long, what the
+ * pattern `/[A-Za-z0-9+/_=-]{32,}/g` finds, read in one pass: a regex restarts at every
+ * character of every shorter run, and synthesized text is mostly such runs.
+ */
+function candidateRunsOf(text: string): string[] {
+  const runs: string[] = [];
+  let start = -1;
+  for (let index = 0; index <= text.length; index += 1) {
+    if (index < text.length && isRunCharacter(text.charCodeAt(index))) {
+      if (start < 0) start = index;
+    } else if (start >= 0) {
+      if (index - start >= HIGH_ENTROPY_MIN_LENGTH) runs.push(text.slice(start, index));
+      start = -1;
+    }
+  }
+  return runs;
+}
+
+function isRunCharacter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2f || code === 0x5f || code === 0x3d || code === 0x2d;
+}
 
 /** ASCII-armoured public keys (the Docker apt key in user data) are public by construction. */
 const PUBLIC_KEY_BLOCK = new RegExp(
@@ -86,7 +116,9 @@ export interface SecretScanOptions {
 export function secretKindIn(text: string, options: SecretScanOptions = {}): string | undefined {
   const scanned = withoutPublicValues(text, options.publicValues ?? []);
   const publicKeyField = options.publicKeyField === true;
-  const shaped = SECRET_DETECTORS.find((detector) => !(publicKeyField && detector.publicKeyShaped === true) && detects(detector, scanned));
+  let runs: string[] | undefined;
+  const candidateRuns = () => (runs ??= candidateRunsOf(scanned));
+  const shaped = SECRET_DETECTORS.find((detector) => !(publicKeyField && detector.publicKeyShaped === true) && detects(detector, detector.withinRuns === true ? candidateRuns() : [scanned]));
   if (shaped !== undefined) return shaped.kind;
   if (publicKeyField) return undefined;
   return highEntropyRun(scanned.replace(TERRAFORM_REFERENCE, " ")) === undefined ? undefined : "high-entropy token";
@@ -98,10 +130,10 @@ export function secretKindIn(text: string, options: SecretScanOptions = {}): str
  */
 const TERRAFORM_REFERENCE = /(?<!\$)\$\{[a-z][a-z0-9_]*\.[A-Za-z0-9_.\-\[\]"]*\}/g;
 
-function detects(detector: SecretDetector, text: string): boolean {
+function detects(detector: SecretDetector, texts: readonly string[]): boolean {
   const { accept } = detector;
-  if (accept === undefined) return detector.pattern.test(text);
-  return [...text.matchAll(detector.pattern)].some(([match]) => accept(match));
+  if (accept === undefined) return texts.some((text) => detector.pattern.test(text));
+  return texts.some((text) => [...text.matchAll(detector.pattern)].some(([match]) => accept(match)));
 }
 
 function mixesCaseAndDigits(text: string): boolean {
@@ -109,29 +141,24 @@ function mixesCaseAndDigits(text: string): boolean {
 }
 
 function withoutPublicValues(text: string, publicValues: readonly string[]): string {
-  const declared = publicValuesPattern(publicValues);
-  const stripped = declared === undefined ? text : text.replace(declared, " ");
+  const declared = declaredValuesOf(publicValues);
+  const stripped = declared === undefined ? text : declared.replaceWithSpace(text);
   return stripped.replace(PUBLIC_KEY_BLOCK, " ");
 }
 
-const publicValuePatterns = new WeakMap<readonly string[], RegExp | undefined>();
+const declaredByArray = new WeakMap<readonly string[], DeclaredValues | undefined>();
 
-/**
- * One pattern matching any declared public value, so a text is read once whatever the number of
- * keys (a mesh of N members declares N keys and renders N² of them). Longest first: a key's
- * base64 body never leaves the rest of a longer declared value behind.
- */
-function publicValuesPattern(publicValues: readonly string[]): RegExp | undefined {
-  if (publicValuePatterns.has(publicValues)) return publicValuePatterns.get(publicValues);
-  const values = [...new Set(publicValues)].filter((value) => value.length > 0).sort((a, b) => b.length - a.length);
-  const pattern = values.length === 0 ? undefined : new RegExp(values.map((value) => value.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"), "g");
-  publicValuePatterns.set(publicValues, pattern);
-  return pattern;
+/** One matcher per array of declared values: a mesh of N members declares N keys. */
+function declaredValuesOf(publicValues: readonly string[]): DeclaredValues | undefined {
+  if (declaredByArray.has(publicValues)) return declaredByArray.get(publicValues);
+  const matcher = declaredValues(publicValues);
+  declaredByArray.set(publicValues, matcher);
+  return matcher;
 }
 
 /** The first run that passes the high-entropy rule, if any. */
 export function highEntropyRun(text: string): string | undefined {
-  for (const [run] of text.matchAll(CANDIDATE_RUN)) {
+  for (const run of candidateRunsOf(text)) {
     if (mixesCaseAndDigits(run) && !isIdentifier(run) && shannonBits(run) >= HIGH_ENTROPY_MIN_BITS) return run;
   }
   return undefined;

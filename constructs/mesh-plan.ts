@@ -39,7 +39,7 @@ export interface MeshPlan {
   readonly port: number;
   readonly mtu: number;
   readonly keepalive: number;
-  /** Sorted by name. */
+  /** Sorted by name, in code-unit order. */
   readonly members: readonly MeshMemberInput[];
   /** Members whose public key is known: the ones that appear in peer lists and get synced. */
   readonly activeMembers: readonly MeshMemberInput[];
@@ -90,7 +90,8 @@ export function planMesh(props: MeshPlanProps): MeshPlan {
       fail(at("endpointAddress"), member.endpointAddress, "expected the member's public IPv4 address");
     }
   }
-  const members = [...props.members].sort((a, b) => a.name.localeCompare(b.name));
+  // Code-unit order, the order Terraform iterates a map's keys in (the hosts stack's peer sections).
+  const members = [...props.members].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { cidr: props.cidr, port, mtu, keepalive, members, activeMembers: members.filter((member) => member.publicKey !== undefined) };
 }
 
@@ -106,21 +107,27 @@ export function interfaceOf(plan: MeshPlan, name: string): MeshInterface {
   return { address: `${memberOf(plan, name).address}/${prefix}`, listenPort: plan.port, mtu: plan.mtu };
 }
 
-/** The member's view: every other member with a known key, reached at its /32 through its endpoint. */
-export function peersOf(plan: MeshPlan, name: string): MeshPeerSection[] {
-  memberOf(plan, name);
-  return plan.activeMembers
-    .filter((member) => member.name !== name)
-    .map((member) => ({
-      name: member.name,
-      publicKey: member.publicKey as string,
-      allowedIp: `${member.address}/32`,
-      endpoint: `${member.endpointAddress}:${plan.port}`,
-      keepalive: plan.keepalive,
-    }));
+/** How the others see an active member: its key, its /32, reached through its endpoint. */
+export function peerSectionOf(plan: MeshPlan, member: MeshMemberInput): MeshPeerSection {
+  return {
+    name: member.name,
+    publicKey: member.publicKey as string,
+    allowedIp: `${member.address}/32`,
+    endpoint: `${member.endpointAddress}:${plan.port}`,
+    keepalive: plan.keepalive,
+  };
 }
 
-/** The member's complete wg0.conf (no private key). */
+/** The member's view: every other member with a known key. */
+export function peersOf(plan: MeshPlan, name: string): MeshPeerSection[] {
+  memberOf(plan, name);
+  return plan.activeMembers.filter((member) => member.name !== name).map((member) => peerSectionOf(plan, member));
+}
+
+/**
+ * The member's complete wg0.conf (no private key): the reference for what Terraform evaluates
+ * from the hosts stack's local_file content, byte for byte.
+ */
 export function wgQuickConfigOf(plan: MeshPlan, name: string): string {
   return meshWgQuickConfig(interfaceOf(plan, name), peersOf(plan, name));
 }

@@ -1,8 +1,9 @@
 import { File } from "@cdktf/provider-local/lib/file";
 import { Resource } from "@cdktf/provider-null/lib/resource";
+import { TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
-import { MESH_SYNC_SCRIPT } from "../cloud-init/wireguard-mesh";
-import { peersOf, wgQuickConfigOf, type MeshPlan } from "./mesh-plan";
+import { MESH_SYNC_SCRIPT, meshInterfaceSection, meshPeerSection } from "../cloud-init/wireguard-mesh";
+import { interfaceOf, peerSectionOf, type MeshPlan } from "./mesh-plan";
 import { terraformExpression } from "./terraform-literals";
 import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { pinnedSshConnection } from "./ssh-connection";
@@ -20,14 +21,29 @@ export interface WireguardMeshProps {
   readonly renderedDir?: string;
 }
 
+/** The hosts stack's local holding each active member's [Peer] section, by member name. */
+export const MESH_PEERS_LOCAL = "mesh_peers";
+
 /**
- * Keeps every mesh member's WireGuard peers in sync without ever rebuilding a host. Per member:
- * a rendered `<renderedDir>/<member>/wg0.conf` (its interface and exactly the other members
- * with a known key; no private key). Per member with a known key (it has booted): a
- * null_resource whose trigger is that file's hash, which uploads it over SSH and runs
- * wireguard-mesh-sync (`wg syncconf` + the UFW rules of the WireGuard port). A new peer
- * changes files and triggers, never a droplet. The SSH connection pins the member's host key;
- * a member whose host key is not known yet is not synced (never trust-on-first-use).
+ * The Terraform expression of a member's peers: every section of the local but its own, in
+ * the local's key order (Terraform iterates a map's keys lexically, as `planMesh` sorts).
+ * Member names are host names (no quote, no `${`), so the name is safe inside the string.
+ */
+export function otherPeersExpression(member: string): string {
+  return `join("", [for name, section in local.${MESH_PEERS_LOCAL} : section if name != "${member}"])`;
+}
+
+/**
+ * Keeps every mesh member's WireGuard peers in sync without ever rebuilding a host. Once for
+ * the mesh: the local `mesh_peers`, each active member's [Peer] section. Per member: a rendered
+ * `<renderedDir>/<member>/wg0.conf` whose content is its [Interface] followed by every section
+ * of that local but its own (no private key), so the configuration grows linearly with the
+ * members while each file lists exactly the other members with a known key. Per member with a
+ * known key (it has booted): a null_resource whose trigger is that file's hash, which uploads it
+ * over SSH and runs wireguard-mesh-sync (`wg syncconf` + the UFW rules of the WireGuard port).
+ * A new peer changes the local, hence files and triggers, never a droplet. The SSH connection
+ * pins the member's host key; a member whose host key is not known yet is not synced (never
+ * trust-on-first-use).
  */
 export class WireguardMesh extends Construct {
   /** The rendered wg0.conf of each member, by member name. */
@@ -48,13 +64,20 @@ export class WireguardMesh extends Construct {
       if (props.sshHosts[member.name] === undefined) throw new PropsError(path, `sshHosts.${member.name}`, undefined, "expected the address SSH reaches this member at");
     }
 
+    // Literal text: the stack's escaping boundary escapes it like any other value.
+    const sections = new TerraformLocal(
+      this,
+      MESH_PEERS_LOCAL,
+      Object.fromEntries(props.plan.activeMembers.map((member) => [member.name, meshPeerSection(peerSectionOf(props.plan, member))])),
+    );
+    sections.overrideLogicalId(MESH_PEERS_LOCAL);
     const files: Record<string, File> = {};
     const syncs: Record<string, Resource> = {};
     const awaitingHostKey: string[] = [];
     for (const member of props.plan.members) {
       const file = nameResource(new File(this, `${member.name}_wg0_conf`, {
         filename: `${terraformExpression("path.module")}/${renderedDir}/${member.name}/wg0.conf`,
-        content: wgQuickConfigOf(props.plan, member.name),
+        content: meshInterfaceSection(interfaceOf(props.plan, member.name)) + terraformExpression(otherPeersExpression(member.name)),
         filePermission: "0644",
         directoryPermission: "0755",
       }), RESOURCE_NAMES.wireguardConfigFile(member.name));
@@ -73,9 +96,6 @@ export class WireguardMesh extends Construct {
           wg0_conf_sha256: file.contentSha256,
           host,
           host_key: connection.hostKey as string,
-          peers: peersOf(props.plan, member.name)
-            .map((peer) => peer.name)
-            .join(","),
         },
         connection,
         provisioners: [

@@ -6,6 +6,7 @@ export interface TerraformJson {
   };
   readonly variable?: Record<string, { readonly description?: string; readonly sensitive?: boolean; readonly type?: string; readonly default?: unknown }>;
   readonly output?: Record<string, { readonly description?: string; readonly sensitive?: boolean; readonly value?: unknown }>;
+  readonly locals?: Record<string, unknown>;
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
 }

@@ -16,6 +16,7 @@ export interface TfJson {
   readonly provider?: Record<string, Record<string, unknown>[]>;
   readonly variable?: Record<string, { sensitive?: boolean; type?: string; description?: string }>;
   readonly output?: Record<string, { value: unknown; sensitive?: boolean }>;
+  readonly locals?: Record<string, unknown>;
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
 }

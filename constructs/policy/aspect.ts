@@ -36,7 +36,8 @@ export function evaluatePolicies(blocks: readonly SynthesizedBlock[], context: P
  * The guard-rail Aspect. CDKTF invokes aspects stack by stack, just before writing each one;
  * the first invocation checks every stack of the app (all are prepared by then, so
  * cross-stack references are resolved) and throws PolicyError with one report for the whole
- * app. Policies read `stack.toTerraform()`, exactly what cdk.tf.json will contain.
+ * app. Policies read `stack.toTerraform()`, and each stack then writes that very JSON to
+ * cdk.tf.json (`checkedJson`): what was checked is what is written, resolved once, not twice.
  */
 class PolicyAspect implements IAspect {
   private outcome: PolicyOutcome | undefined;
@@ -51,7 +52,11 @@ class PolicyAspect implements IAspect {
     if (this.outcome === undefined) {
       const app = App.of(node);
       const stacks = app.node.findAll().filter(TerraformStack.isStack);
-      const blocks = stacks.flatMap((stack) => blocksOfStack(stack.node.id, stack.toTerraform() as Record<string, unknown>));
+      const blocks = stacks.flatMap((stack) => {
+        const json = stack.toTerraform() as Record<string, unknown>;
+        checkedJson.set(stack, json);
+        return blocksOfStack(stack.node.id, json);
+      });
       const context = { ...this.context, waivers: [...this.context.waivers, ...constructWaivers(stacks)] };
       this.outcome = evaluatePolicies(blocks, context, this.options.policies);
       if (!failed(this.outcome)) {
@@ -63,8 +68,22 @@ class PolicyAspect implements IAspect {
   }
 }
 
+/**
+ * The JSON the policies checked, by stack, until the stack's next `toTerraform()`: CDKTF calls it
+ * right after the aspects to write cdk.tf.json, and nothing changes the tree in between.
+ */
+const checkedJson = new WeakMap<TerraformStack, unknown>();
+
 /** Adds the policy Aspect to every stack of the app (call after all stacks exist). */
 export function applyPolicies(app: App, context: PolicyContext, options: PolicyOptions = {}): void {
   const aspect = new PolicyAspect(context, options);
-  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) Aspects.of(stack).add(aspect);
+  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+    Aspects.of(stack).add(aspect);
+    const toTerraform = stack.toTerraform.bind(stack);
+    stack.toTerraform = () => {
+      const checked = checkedJson.get(stack);
+      checkedJson.delete(stack);
+      return checked ?? toTerraform();
+    };
+  }
 }

@@ -1,15 +1,17 @@
+import { createHash } from "node:crypto";
+
 /**
  * The product's own config with N more OVH servers, every one a booted mesh member: what the
  * scaling bench feeds the real app (buildApp), so the figures are the shipped code's.
  * Addresses come from the documentation ranges the config accepts for hosts (RFC 5737: 192.0.2.0/24
  * and 203.0.113.0/24, the example's own 198.51.100.0/24 aside), so at most 508 hosts; keys are
- * distinct 32-byte values.
+ * distinct and look random, as real ones do (keys sharing a long prefix hid a scan of the output
+ * that grew with keys × output).
  */
 export function exampleWithOvhHosts(exampleSource: string, count: number): string {
   if (count > 2 * 254) throw new Error(`the app scaling bench has documentation addresses for at most ${2 * 254} generated hosts, not ${count}`);
   const hosts = Array.from({ length: count }, (_, index) => {
-    const key = Buffer.alloc(32);
-    key.writeUInt32BE(index + 1, 0);
+    const key = createHash("sha256").update(`scaling bench key ${index + 1}`).digest();
     const name = `bench-${String(index + 1).padStart(4, "0")}`;
     return [
       `  ${name} = {`,

@@ -149,7 +149,7 @@ function appScalingSection(points: readonly ScalingPoint[]): string[] {
   return [
     "### Scaling the real app: the example config plus N OVH servers, every one a booted mesh member",
     "",
-    "All stacks (main, data, hosts, edge); mesh entries are the [Peer] sections of the rendered wg0.conf files (N+3 members, each listing the others).",
+    "All stacks (main, data, hosts, edge); mesh entries are the [Peer] sections written in the Terraform (each once, in the hosts stack's local.mesh_peers; N+3 members) plus the addresses of the droplet's mesh firewall.",
     "",
     ...scalingTable(points),
     ...hostTargets(points),

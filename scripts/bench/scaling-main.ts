@@ -92,8 +92,9 @@ function countEntries(stack: TerraformJson): { resources: number; meshEntries: n
     const list = (peers.triggers as { peers?: string } | undefined)?.peers ?? "";
     meshEntries += list.includes(" ") ? list.split("\n").length : 0; // not a digest of the shared set
   }
-  meshEntries += asArray(stack.locals?.mesh_peers).length;
-  // The real app: every rendered wg0.conf lists its peers.
+  // The real app: each [Peer] section once, in the hosts stack's local; any section written into a wg0.conf counts too.
+  const sections = stack.locals?.mesh_peers;
+  meshEntries += Array.isArray(sections) ? sections.length : sections !== null && typeof sections === "object" ? Object.keys(sections).length : 0;
   for (const file of Object.values(stack.resource?.local_file ?? {})) meshEntries += (String(file.content).match(/^\[Peer\]$/gm) ?? []).length;
   return { resources, meshEntries };
 }

@@ -1,5 +1,6 @@
 import { ARGUMENT_CHANGES, COMPUTED_FROM, META_ARGUMENTS } from "../../constructs/force-new-attributes";
 import { canonicalJson, resourcesByAddress, type TerraformJson } from "../terraform-json";
+import { changedParts, localRead, planLocals, type LocalChange } from "./locals";
 import { diffValues, type ValueChange } from "./value-diff";
 
 /** The value of an argument that follows a resource Terraform has yet to update or create. */
@@ -17,7 +18,7 @@ export interface ClassifiedChange extends ValueChange {
   readonly effect: ChangeEffect;
   /** The argument is not in the force-new table: assumed to replace, the safe guess. */
   readonly unclassified?: boolean;
-  /** The address of the changing resource this argument refers to, when the text itself did not change. */
+  /** The address of the changing resource or local this argument refers to, when the text itself did not change. */
   readonly through?: string;
 }
 
@@ -41,13 +42,16 @@ export interface StackPlan {
   readonly first: boolean;
   /** Every resource that changes in any way, by address. */
   readonly resources: readonly ResourcePlan[];
+  /** Every local value that changes, by address. */
+  readonly locals: readonly LocalChange[];
 }
 
 /**
  * What Terraform will do to one stack, from the configuration alone: the previous synthesized
  * JSON against the new one, each argument classified with the force-new table and
- * `lifecycle.ignore_changes`, and arguments that refer to a replaced or updated resource marked
- * as changing too (a new SSH key's fingerprint changes the droplet's `ssh_keys`).
+ * `lifecycle.ignore_changes`, and arguments that refer to a replaced or updated resource or to a
+ * changed part of a local value marked as changing too (a new SSH key's fingerprint changes the
+ * droplet's `ssh_keys`; a new mesh peer in `local.mesh_peers` changes the others' wg0.conf).
  */
 export function planStack(name: string, previous: TerraformJson | undefined, next: TerraformJson): StackPlan {
   const before = previous === undefined ? new Map<string, Record<string, unknown>>() : resourcesByAddress(previous);
@@ -58,6 +62,8 @@ export function planStack(name: string, previous: TerraformJson | undefined, nex
     const old = before.get(address);
     if (old !== undefined) changes.set(address, diffValues(old, body).map((change) => classify(typeOf(address), body, change)));
   }
+  const locals = planLocals(previous, next);
+  followLocals(after, changes, changedParts(locals));
   propagateReferences(after, changes);
   const resources: ResourcePlan[] = [];
   for (const [address, body] of after) {
@@ -77,7 +83,7 @@ export function planStack(name: string, previous: TerraformJson | undefined, nex
   for (const [address, body] of before) {
     if (!after.has(address)) resources.push({ address, type: typeOf(address), action: "delete", changes: [], forcedBy: [], preventDestroy: preventsDestroy(body) });
   }
-  return { name, first: previous === undefined, resources: resources.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)) };
+  return { name, first: previous === undefined, resources: resources.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)), locals };
 }
 
 /** How a change of `argument` of a resource of `type` is applied, given the new body's lifecycle. */
@@ -119,6 +125,19 @@ export function referencesIn(value: unknown): { address: string; attribute: stri
     }
   }
   return found;
+}
+
+function followLocals(after: ReadonlyMap<string, Record<string, unknown>>, changes: Map<string, ClassifiedChange[]>, changing: ReturnType<typeof changedParts>): void {
+  if (changing.size === 0) return;
+  for (const [address, classified] of changes) {
+    const body = after.get(address) ?? {};
+    for (const [argument, value] of Object.entries(body)) {
+      if (classified.some((change) => change.argument === argument)) continue;
+      const through = localRead(value, changing);
+      if (through === undefined) continue;
+      classified.push({ argument, path: argument, before: value, after: KNOWN_AFTER_APPLY, through, ...effectOf(typeOf(address), body, argument, value, KNOWN_AFTER_APPLY) });
+    }
+  }
 }
 
 function propagateReferences(after: ReadonlyMap<string, Record<string, unknown>>, changes: Map<string, ClassifiedChange[]>): void {

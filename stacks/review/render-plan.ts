@@ -1,6 +1,7 @@
 import { secretKindIn } from "../../config/secret-patterns";
 import { canonicalJson } from "../terraform-json";
 import type { CrossStackEffect } from "./cross-stack";
+import type { LocalChange } from "./locals";
 import { KNOWN_AFTER_APPLY, type ClassifiedChange, type ResourcePlan, type StackPlan } from "./plan";
 import { unifiedDiff } from "./text-diff";
 
@@ -30,11 +31,13 @@ export function renderPlan(plan: StackPlan, effects: readonly CrossStackEffect[]
     ];
   }
   const count = (action: ResourcePlan["action"]) => plan.resources.filter((resource) => resource.action === action).length;
-  if (plan.resources.length === 0) return ["  changes:   none since the last synthesis"];
+  if (plan.resources.length === 0 && plan.locals.length === 0) return ["  changes:   none since the last synthesis"];
   const lines = [
     `  changes:   ${count("create")} to add, ${count("update")} to update in place, ${count("replace")} to REPLACE, ${count("delete")} to remove` +
-      (count("no-op") > 0 ? `, ${count("no-op")} with no change to the object` : ""),
+      (count("no-op") > 0 ? `, ${count("no-op")} with no change to the object` : "") +
+      (plan.locals.length > 0 ? `; ${plan.locals.length} local value${plan.locals.length === 1 ? "" : "s"} changed` : ""),
   ];
+  for (const local of plan.locals) lines.push(...renderLocal(local, publicValues));
   for (const resource of plan.resources) {
     const forced = resource.action === "replace" ? `, forced by ${resource.forcedBy.join(", ")}` : "";
     const moved = resource.movedFrom === undefined ? "" : ` (moved from ${resource.movedFrom})`;
@@ -49,6 +52,25 @@ export function renderPlan(plan: StackPlan, effects: readonly CrossStackEffect[]
     byStack.set(effect.stack, [...new Set([...(byStack.get(effect.stack) ?? []), entry])]);
   }
   for (const [stack, entries] of byStack) lines.push(`    then in ${stack}, through this stack's outputs: ${entries.join(", ")}`);
+  return lines;
+}
+
+/**
+ * A changed local, key by key: resources reading it say `follows local.<name>` below. A text
+ * added or removed whole is shown line by line, like a changed one.
+ */
+function renderLocal(local: LocalChange, publicValues: readonly string[]): string[] {
+  const lines = [`    ~   ${local.address}  changed (read by the resources below that follow it)`];
+  for (const { key, before, after } of local.entries) {
+    const path = key === undefined ? "value" : `[${JSON.stringify(key)}]`;
+    const text = (value: unknown) => value === undefined || isMultiline(value);
+    if (text(before) && text(after) && !SENSITIVE_NAME.test(path) && !containsSecret(before, publicValues) && !containsSecret(after, publicValues)) {
+      const label = before === undefined ? "added" : after === undefined ? "removed" : "changed";
+      lines.push(`        ${path}: ${label}`, ...unifiedDiff((before as string | undefined) ?? "", (after as string | undefined) ?? "").map((line) => `          ${line}`));
+      continue;
+    }
+    lines.push(...renderChange("", { argument: local.address, path, before, after, effect: "in place" }, publicValues));
+  }
   return lines;
 }
 
