@@ -28,7 +28,13 @@ const rebuilt = bundleIfChanged({
   // Dependencies are bundled too: one file to compile instead of ~650 to resolve, stat and read
   // (about a third of the process's CPU time; README, Performance). The two Go wasm parsers stay
   // external: they load their .wasm files relative to their own directory.
-  options: { platform: "node", target: "node20", format: "cjs", external: ["@cdktf/hcl2json", "@cdktf/hcl-tools"] },
+  options: {
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    external: ["@cdktf/hcl2json", "@cdktf/hcl-tools"],
+    alias: { archiver: "./scripts/lazy-archiver.js" },
+  },
 });
 requireWithCodeCache(outfile, `${outfile}.code-cache`, rebuilt);
 
