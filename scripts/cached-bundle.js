@@ -50,7 +50,7 @@ function bundleIfChanged({ root, entry, outfile, options }) {
       settings,
       inputs: digestInputs(root, inputs),
       directories: digestDirectories(root, inputs),
-      stats: statsOf(root, [...inputs, ...directoriesOf(inputs)]),
+      stats: statsOf(root, inputs),
     };
     fs.writeFileSync(temporary, JSON.stringify(stamp));
     fs.renameSync(temporary, stampFile);
@@ -70,9 +70,10 @@ function isFresh(root, stampFile, settings) {
   if (stamp.format !== STAMP_FORMAT || stamp.settings !== settings) return false;
   const inputs = Object.keys(stamp.inputs);
   try {
-    const stats = statsOf(root, [...inputs, ...directoriesOf(inputs)]);
-    if (sameEntries(stats, stamp.stats)) return true;
-    return sameEntries(digestInputs(root, inputs), stamp.inputs) && sameEntries(digestDirectories(root, inputs), stamp.directories);
+    // Directory listings are always compared: a synth adds and removes its staging directory
+    // beside cdktf.out, so the project directory's own times change on every run.
+    if (!sameEntries(digestDirectories(root, inputs), stamp.directories)) return false;
+    return sameEntries(statsOf(root, inputs), stamp.stats) || sameEntries(digestInputs(root, inputs), stamp.inputs);
   } catch {
     return false; // an input disappeared
   }
