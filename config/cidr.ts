@@ -8,23 +8,8 @@ export interface Cidr {
   readonly text: string;
 }
 
-/**
- * Both answers are pure functions of the text and are asked for the same few blocks thousands of
- * times per synth (every firewall rule by every policy, every pair of declared networks), and
- * ipaddr.js parsing is what that costs: remember them. The parsed blocks are never changed.
- */
-const problems = new Map<string, string | undefined>();
-const parsed = new Map<string, Cidr>();
-
 /** Why a string is not a canonical CIDR block, or undefined when it is one. */
 export function cidrProblem(text: string): string | undefined {
-  if (problems.has(text)) return problems.get(text);
-  const problem = cidrProblemOf(text);
-  problems.set(text, problem);
-  return problem;
-}
-
-function cidrProblemOf(text: string): string | undefined {
   if (!text.includes("/")) {
     if (ipaddr.IPv4.isValidFourPartDecimal(text)) return `is missing its prefix length; for this single address write ${text}/32`;
     if (ipaddr.IPv6.isValid(text) && !text.includes("%")) return `is missing its prefix length; for this single address write ${ipaddr.IPv6.parse(text).toString()}/128`;
@@ -45,14 +30,10 @@ function cidrProblemOf(text: string): string | undefined {
 
 /** Parses a CIDR block that cidrProblem accepted. */
 export function parseCidr(text: string): Cidr {
-  const known = parsed.get(text);
-  if (known !== undefined) return known;
   const problem = cidrProblem(text);
   if (problem !== undefined) throw new Error(`${text} ${problem}`);
   const [address, prefix] = ipaddr.parseCIDR(text);
-  const block: Cidr = { family: address.kind(), address, prefix, text };
-  parsed.set(text, block);
-  return block;
+  return { family: address.kind(), address, prefix, text };
 }
 
 export function isIpv4Cidr(text: string): boolean {
