@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { bundleIfChanged } from "../scripts/cached-bundle";
@@ -43,6 +43,18 @@ describe("bundleIfChanged (the app runner's esbuild step)", () => {
     write("message.ts", 'export const message = "second";\n');
     expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
     expect(run()).toBe("second");
+  });
+
+  it("rebuilds when a file is put back with its old date and the same size (as cp -p or tar would)", () => {
+    const { root, outfile, write, run } = project();
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });
+    const file = path.join(root, "message.ts");
+    const before = statSync(file);
+    write("message.ts", 'export const message = "firsT";\n');
+    utimesSync(file, before.atime, before.mtime);
+    expect(statSync(file)).toMatchObject({ size: before.size, mtimeMs: before.mtimeMs });
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    expect(run()).toBe("firsT");
   });
 
   it("rebuilds when a new file changes how an import resolves", () => {

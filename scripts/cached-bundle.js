@@ -6,14 +6,17 @@
 // esbuild version and the build options. Any difference rebuilds. Inputs inside node_modules (a
 // bundle that includes its dependencies reads hundreds of them) are stamped by the package.json of
 // the package they belong to, whose version changes whenever npm installs other content; hashing
-// every file there would cost more than the build saves. Plain JS so it runs before any
+// every file there would cost more than the build saves. Checking reads a file again only when
+// its size, modification or change time or inode differ from the stamp (git's index does the
+// same): copying an older file back with its old date still changes its change time, which no
+// tool can set. Plain JS so it runs before any
 // TypeScript is compiled; esbuild itself is only loaded when a build is needed.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const STAMP_FORMAT = 2;
+const STAMP_FORMAT = 3;
 /** An input modified this close to the build start may not be in the bundle: leave it unstamped. */
 const MTIME_SLACK_MS = 2000;
 
@@ -42,7 +45,13 @@ function bundleIfChanged({ root, entry, outfile, options }) {
 
   const inputs = stampedInputs(Object.keys(result.metafile.inputs));
   if (inputs.every((input) => fs.statSync(path.join(root, input)).mtimeMs < started - MTIME_SLACK_MS)) {
-    const stamp = { format: STAMP_FORMAT, settings, inputs: digestInputs(root, inputs), directories: digestDirectories(root, inputs) };
+    const stamp = {
+      format: STAMP_FORMAT,
+      settings,
+      inputs: digestInputs(root, inputs),
+      directories: digestDirectories(root, inputs),
+      stats: statsOf(root, inputs),
+    };
     fs.writeFileSync(temporary, JSON.stringify(stamp));
     fs.renameSync(temporary, stampFile);
   } else {
@@ -61,10 +70,27 @@ function isFresh(root, stampFile, settings) {
   if (stamp.format !== STAMP_FORMAT || stamp.settings !== settings) return false;
   const inputs = Object.keys(stamp.inputs);
   try {
-    return sameEntries(digestInputs(root, inputs), stamp.inputs) && sameEntries(digestDirectories(root, inputs), stamp.directories);
+    // Directory listings are always compared: a synth adds and removes its staging directory
+    // beside cdktf.out, so the project directory's own times change on every run.
+    if (!sameEntries(digestDirectories(root, inputs), stamp.directories)) return false;
+    return sameEntries(statsOf(root, inputs), stamp.stats) || sameEntries(digestInputs(root, inputs), stamp.inputs);
   } catch {
     return false; // an input disappeared
   }
+}
+
+/** What a write, rename, copy or new directory entry changes, by path. */
+function statsOf(root, files) {
+  return Object.fromEntries(
+    files.map((file) => {
+      const stat = fs.statSync(path.join(root, file), { bigint: true });
+      return [file, `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`];
+    }),
+  );
+}
+
+function directoriesOf(inputs) {
+  return [...new Set(inputs.map((input) => path.dirname(input)))].sort();
 }
 
 function settingsDigest(root, entry, options) {
@@ -89,7 +115,7 @@ function digestInputs(root, inputs) {
 }
 
 function digestDirectories(root, inputs) {
-  const directories = [...new Set(inputs.map((input) => path.dirname(input)))].sort();
+  const directories = directoriesOf(inputs);
   return Object.fromEntries(directories.map((dir) => [dir, sha256(fs.readdirSync(path.join(root, dir)).sort().join("\n"))]));
 }
 

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { TerraformStack, type App } from "cdktf";
 import { secretKindIn } from "../config/secret-patterns";
@@ -187,8 +187,37 @@ function publish(staging: string, outdir: string): string[] {
     }
   };
   prune("");
-  cpSync(staging, outdir, { recursive: true, force: true });
+  moveInto(staging, outdir, "");
   return removedStacks.sort();
+}
+
+/**
+ * Moves every staged file to its place in `outdir`. The staging directory sits beside `outdir`,
+ * so each move is a rename on one file system: no file is copied, and no reader ever sees a
+ * half-written file. An entry of `outdir` whose kind differs from the staged one (a file where
+ * a directory is staged, or the reverse) is replaced.
+ */
+function moveInto(staging: string, outdir: string, relative: string): void {
+  for (const entry of readdirSync(path.join(staging, relative), { withFileTypes: true })) {
+    const child = path.join(relative, entry.name);
+    const target = path.join(outdir, child);
+    const existing = kindOf(target);
+    if (existing !== undefined && existing !== (entry.isDirectory() ? "directory" : "file")) rmSync(target, { recursive: true, force: true });
+    if (entry.isDirectory()) {
+      mkdirSync(target, { recursive: true });
+      moveInto(staging, outdir, child);
+    } else {
+      renameSync(path.join(staging, child), target);
+    }
+  }
+}
+
+function kindOf(file: string): "file" | "directory" | undefined {
+  try {
+    return lstatSync(file).isDirectory() ? "directory" : "file";
+  } catch {
+    return undefined;
+  }
 }
 
 function holdsState(dir: string): boolean {

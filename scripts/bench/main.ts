@@ -102,6 +102,7 @@ function comparisonSection(result: ComparisonResult): string[] {
   };
   const node = byKey("node");
   const npm = byKey("npm");
+  const npmFloor = byKey("npm-floor");
   const app = byKey("app");
   const cli = byKey("cli");
   const stock = byKey("stock");
@@ -118,13 +119,13 @@ function comparisonSection(result: ComparisonResult): string[] {
         `| ${scenario.label} | ${formatSeconds(scenario.wall)} | ${formatSeconds(scenario.cpu)} | ${formatMb(scenario.treePeak)} | ${formatMb(scenario.processPeak)} | ${scenario.processes} |`,
     ),
     "",
-    `Wall-time ratios (medians): (a')/(n) = ${ratio(app, node)}, (a)/(n) = ${ratio(npm, node)}, (b)/(a) = ${ratio(cli, npm)}, (c)/(a) = ${ratio(stock, npm)}, (c)/(a') = ${ratio(stock, app)}.`,
+    `Wall-time ratios (medians): (a')/(n) = ${ratio(app, node)}, (a)/(n) = ${ratio(npm, node)}, (m)/(n) = ${ratio(npmFloor, node)}, (b)/(a) = ${ratio(cli, npm)}, (c)/(a) = ${ratio(stock, npm)}, (c)/(a') = ${ratio(stock, app)}.`,
     `All paths wrote byte-identical cdktf.out files: ${result.identicalOutput ? "yes" : "NO"}.`,
     "",
     "Targets:",
     `- the app alone (a') <= ${TARGET.appOverNode}x a bare node start: ${ratio(app, node)}: ${verdict(times(app, node) <= TARGET.appOverNode)}`,
     `- its peak <= ${TARGET.appPeakMb} MB: ${formatMb(app.processPeak)}: ${verdict(app.processPeak.median <= TARGET.appPeakMb)}`,
-    `- npm run synth (a) <= ${TARGET.npmOverNode}x a bare node start: ${ratio(npm, node)}: ${verdict(times(npm, node) <= TARGET.npmOverNode)}`,
+    `- npm run synth (a) <= ${TARGET.npmOverNode}x a bare node start: ${ratio(npm, node)}: ${verdict(times(npm, node) <= TARGET.npmOverNode)} (npm alone, (m): ${ratio(npmFloor, node)})`,
     `- the stock path (c) >= ${TARGET.stockOverNpm}x npm run synth: ${ratio(stock, npm)}: ${verdict(times(stock, npm) >= TARGET.stockOverNpm)}`,
     "",
   ];

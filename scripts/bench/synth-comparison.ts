@@ -37,9 +37,19 @@ export interface ComparisonResult {
 }
 
 const CDKTF_CLI = "node_modules/.bin/cdktf";
+/** Added to the app copy's package.json only: what npm costs before any script of ours runs. */
+const NPM_FLOOR_SCRIPT = "bench-npm-floor";
 
 const SCENARIOS: readonly Scenario[] = [
   { key: "node", label: "(n) node -e 0: a bare Node.js start, the floor", command: process.execPath, args: ["-e", "0"], copy: "app", warmUp: false },
+  {
+    key: "npm-floor",
+    label: "(m) npm run of a script that only runs `node -e 0`: npm's own start, the floor of (a)",
+    command: "npm",
+    args: ["run", NPM_FLOOR_SCRIPT],
+    copy: "app",
+    warmUp: false,
+  },
   { key: "npm", label: "(a) npm run synth", command: "npm", args: ["run", "synth"], copy: "app", warmUp: true },
   { key: "app", label: "(a') node --max-semi-space-size=2 scripts/run-app.js: the app alone, as npm runs it", command: process.execPath, args: ["--max-semi-space-size=2", "scripts/run-app.js"], copy: "app", warmUp: true },
   {
@@ -83,6 +93,7 @@ export async function compareSynthPaths(root: string, plan: RoundPlan, log: (lin
     stock: copyProject(root, "stock"),
   };
   useStockTemplateApp(copies.stock);
+  addNpmFloorScript(copies.app);
   const env = benchEnv(copies.app);
   const runs = new Map<string, Measurement[]>(SCENARIOS.map((scenario) => [scenario.key, []]));
   try {
@@ -131,6 +142,13 @@ function summarizeRuns(scenario: Scenario, runs: readonly Measurement[]): Scenar
     processPeak: summarize(runs.map((run) => run.processPeakMb)),
     processes: Math.max(...runs.map((run) => run.processCount)),
   };
+}
+
+function addNpmFloorScript(dir: string): void {
+  const file = path.join(dir, "package.json");
+  const packageJson = JSON.parse(readFileSync(file, "utf8")) as { scripts: Record<string, string> };
+  packageJson.scripts[NPM_FLOOR_SCRIPT] = "node -e 0";
+  writeFileSync(file, `${JSON.stringify(packageJson, null, 2)}\n`);
 }
 
 /** What `cdktf init --template=typescript` writes: the CLI runs the app through ts-node. */
