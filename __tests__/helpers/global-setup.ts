@@ -1,0 +1,19 @@
+/**
+ * jest globalSetup: announces the optional checkers (announce-checkers.ts), then builds one
+ * offline Terraform emulator home that every test file's testEmulator() copies instead of
+ * building its own (bundling the provider and deriving four provider schemas costs about a
+ * second of CPU per file). The test workers find it through TEST_EMULATOR_TEMPLATE.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { buildEmulatorHome } from "../../offline-terraform/emulator-home";
+import announceCheckers from "./announce-checkers";
+
+export const EMULATOR_TEMPLATE_VARIABLE = "TEST_EMULATOR_TEMPLATE";
+
+export default function globalSetup(): void {
+  announceCheckers();
+  const template = buildEmulatorHome(mkdtempSync(path.join(tmpdir(), "offline-tf-template-")));
+  process.env[EMULATOR_TEMPLATE_VARIABLE] = template.home;
+}
