@@ -10,6 +10,10 @@ module.exports = {
   // child processes (terraform, the app, the checkers). On 2 cores the suite took 297-327 s with
   // one worker and 185 s with two (2026-11-30, docs/performance.md).
   maxWorkers: "100%",
-  // Prints which optional checkers (terraform, shellcheck, wg, ...) are present and what they enable.
-  globalSetup: "<rootDir>/__tests__/helpers/announce-checkers.ts",
+  // Longest files first, also on a clean clone without jest's timing cache (see the file).
+  testSequencer: "<rootDir>/scripts/jest-sequencer.js",
+  // Prints which optional checkers (terraform, shellcheck, wg, ...) are present and what they enable,
+  // and builds the offline Terraform emulator home that each test file copies (helpers/terraform.ts).
+  globalSetup: "<rootDir>/__tests__/helpers/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/helpers/global-teardown.ts",
 };

@@ -2,7 +2,7 @@ import { CLOUD_CONFIG_KEYS } from "../cloud-init/cloud-config";
 import { TARGET_FACTS } from "../cloud-init/targets";
 import {
   afterRulesAppends,
-  cloudInitValidatorProblems,
+  cloudInitValidatorProblemsOfEach,
   iptablesRestoreProblems,
   itWith,
   permissionProblems,
@@ -11,9 +11,11 @@ import {
   schemaProblems,
   schemaTopLevelKeys,
   shellcheckProblems,
+  shellcheckProblemsOfEach,
   shellSnippets,
   ufwCommands,
   ufwDryRunProblems,
+  ufwDryRunProblemsOfEach,
   unknownTopLevelKeys,
   wgProblems,
   wireguardConfigs,
@@ -65,9 +67,8 @@ describe("every generated user data", () => {
     });
 
     itWith(REQUIREMENTS.cloudInitValidator)(`passes cloud-init ${version}'s own \`cloud-init schema\`, with no deprecation`, () => {
-      for (const sample of samples) {
-        expect({ sample: sample.name, problems: cloudInitValidatorProblems(sample.userData, version) }).toEqual({ sample: sample.name, problems: [] });
-      }
+      const problems = cloudInitValidatorProblemsOfEach(samples.map((sample) => sample.userData), version);
+      samples.forEach((sample, index) => expect({ sample: sample.name, problems: problems[index] }).toEqual({ sample: sample.name, problems: [] }));
     });
   }
 
@@ -77,11 +78,15 @@ describe("every generated user data", () => {
   });
 
   itWith(REQUIREMENTS.shellcheck)("passes shellcheck in every runcmd, script and wg-quick hook", () => {
-    for (const sample of samples) {
-      const snippets = shellSnippets(sample.userData);
-      expect(snippets.length).toBeGreaterThan(5);
-      expect({ sample: sample.name, problems: snippets.flatMap(shellcheckProblems) }).toEqual({ sample: sample.name, problems: [] });
-    }
+    const snippets = samples.map((sample) => shellSnippets(sample.userData));
+    const problems = shellcheckProblemsOfEach(snippets.flat());
+    let next = 0;
+    samples.forEach((sample, index) => {
+      const mine = snippets[index] ?? [];
+      expect(mine.length).toBeGreaterThan(5);
+      expect({ sample: sample.name, problems: problems.slice(next, (next += mine.length)).flat() }).toEqual({ sample: sample.name, problems: [] });
+    });
+    expect(next).toBe(problems.length);
   });
 
   itWith(REQUIREMENTS.wg)("has WireGuard configs that wg parses completely", () => {
@@ -93,11 +98,12 @@ describe("every generated user data", () => {
   });
 
   itWith(REQUIREMENTS.ufw)("has ufw commands that `ufw --dry-run` accepts, every one of them", () => {
-    for (const sample of samples) {
-      const commands = ufwCommands(sample.userData);
-      expect(commands.length).toBeGreaterThan(3);
-      expect({ sample: sample.name, problems: ufwDryRunProblems(commands) }).toEqual({ sample: sample.name, problems: [] });
-    }
+    const commands = samples.map((sample) => ufwCommands(sample.userData));
+    const problems = ufwDryRunProblemsOfEach(commands);
+    samples.forEach((sample, index) => {
+      expect(commands[index]!.length).toBeGreaterThan(3);
+      expect({ sample: sample.name, problems: problems[index] }).toEqual({ sample: sample.name, problems: [] });
+    });
   });
 
   itWith(REQUIREMENTS.iptables)("has after.rules additions that iptables-restore accepts on top of ufw's own files", () => {
@@ -140,11 +146,10 @@ describe("each checker fails on a planted error", () => {
     });
 
     itWith(REQUIREMENTS.cloudInitValidator)(`cloud-init ${version}'s own validator: a permission that is a number, a deprecated key`, () => {
-      expect(cloudInitValidatorProblems(VALID, version)).toEqual([]);
-      expect(cloudInitValidatorProblems(VALID.replace('"0644"', "644"), version)).not.toEqual([]);
-      expect(cloudInitValidatorProblems(VALID.replace("package_update: true", "apt_update: true"), version)).toEqual([
-        expect.stringMatching(/reports deprecations: apt_update/),
-      ]);
+      const [valid, numeric, deprecated] = cloudInitValidatorProblemsOfEach([VALID, VALID.replace('"0644"', "644"), VALID.replace("package_update: true", "apt_update: true")], version);
+      expect(valid).toEqual([]);
+      expect(numeric).not.toEqual([]);
+      expect(deprecated).toEqual([expect.stringMatching(/reports deprecations: apt_update/)]);
     });
   }
 
@@ -164,9 +169,16 @@ describe("each checker fails on a planted error", () => {
   });
 
   itWith(REQUIREMENTS.ufw)("ufw --dry-run: an invalid source, a port without protocol range rules", () => {
-    expect(ufwDryRunProblems(["ufw allow proto tcp from 203.0.113.7/32 to any port 22 comment 'ok'"])).toEqual([]);
+    const [valid, badSource, rangeWithoutProtocol] = ufwDryRunProblemsOfEach([
+      ["ufw allow proto tcp from 203.0.113.7/32 to any port 22 comment 'ok'"],
+      ["ufw allow proto tcp from 203.0.113.7/33 to any port 22"],
+      ["ufw allow from any to any port 6000:6010"],
+    ]);
+    expect(valid).toEqual([]);
+    expect(badSource).not.toEqual([]);
+    expect(rangeWithoutProtocol).not.toEqual([]);
+    // The single-list form, as other tests use it.
     expect(ufwDryRunProblems(["ufw allow proto tcp from 203.0.113.7/33 to any port 22"])).not.toEqual([]);
-    expect(ufwDryRunProblems(["ufw allow from any to any port 6000:6010"])).not.toEqual([]);
   });
 
   itWith(REQUIREMENTS.iptables)("iptables-restore: an unknown option in the DOCKER-USER block", () => {

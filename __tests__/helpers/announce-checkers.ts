@@ -1,6 +1,7 @@
 /**
- * jest globalSetup: before any test runs, says which optional checkers this machine has and
- * which test files each one enables, so a skipped check is never a surprise at the end.
+ * Part of jest's globalSetup (global-setup.ts): before any test runs, says which optional
+ * checkers this machine has and which test files each one enables, so a skipped check is never
+ * a surprise at the end.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";

@@ -154,22 +154,48 @@ export function schemaProblems(userData: string, version: SchemaVersion): string
 
 /** `cloud-init schema --config-file`, run from the cached Debian package with the system python. */
 export function cloudInitValidatorProblems(userData: string, version: SchemaVersion): string[] {
+  return cloudInitValidatorProblemsOfEach([userData], version)[0] ?? [];
+}
+
+/**
+ * cloudInitValidatorProblems for each document: one `cloud-init schema --config-file` run per
+ * document, as above, but forked from one python that imported cloud-init once (fork-runner.py).
+ */
+export function cloudInitValidatorProblemsOfEach(userData: readonly string[], version: SchemaVersion): string[][] {
   const dir = mkdtempSync(path.join(tmpdir(), "cloud-init-schema-"));
   try {
-    const file = path.join(dir, "user-data");
-    writeFileSync(file, userData);
-    const result = run(SYSTEM_PYTHON, ["-m", "cloudinit.cmd.main", "schema", "--config-file", file], {
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", PYTHONPATH: path.join(SCHEMA_CACHE, version, "python"), LANG: "C.UTF-8" },
+    const files = userData.map((content, index) => {
+      const file = path.join(dir, `user-data-${index}`);
+      writeFileSync(file, content);
+      return file;
     });
-    const output = `${result.stdout}\n${result.stderr}`;
-    const problems: string[] = [];
-    if (result.status !== 0) problems.push(`cloud-init ${version} schema exited ${result.status}: ${output.trim()}`);
-    const deprecations = /schema deprecations:[ \t]*(\S[^\n]*)/i.exec(output);
-    if (deprecations !== null) problems.push(`cloud-init ${version} reports deprecations: ${deprecations[1]}`);
-    return problems;
+    const runs = forkRuns(
+      { module: "cloudinit.cmd.main", preload: ["cloudinit.cmd.main", "cloudinit.config.schema"], runs: files.map((file) => ["schema", "--config-file", file]) },
+      { PATH: process.env.PATH ?? "/usr/bin:/bin", PYTHONPATH: path.join(SCHEMA_CACHE, version, "python"), LANG: "C.UTF-8" },
+    );
+    return runs.map((result) => {
+      const output = `${result.stdout}\n${result.stderr}`;
+      const problems: string[] = [];
+      if (result.status !== 0) problems.push(`cloud-init ${version} schema exited ${result.status}: ${output.trim()}`);
+      const deprecations = /schema deprecations:[ \t]*(\S[^\n]*)/i.exec(output);
+      if (deprecations !== null) problems.push(`cloud-init ${version} reports deprecations: ${deprecations[1]}`);
+      return problems;
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const FORK_RUNNER = path.join(__dirname, "fork-runner.py");
+
+/** Runs a python program once per argument list through fork-runner.py (see there); throws when the runner itself fails. */
+function forkRuns(job: { module?: string; script?: string; preload: readonly string[]; runs: readonly (readonly string[])[] }, env: NodeJS.ProcessEnv): Run[] {
+  if (job.runs.length === 0) return [];
+  const result = spawnSync(SYSTEM_PYTHON, [FORK_RUNNER], { input: JSON.stringify(job), env, encoding: "utf8", timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`fork-runner.py failed (${String(result.status ?? result.error)}): ${result.stderr}`);
+  const runs = JSON.parse(result.stdout) as Run[];
+  if (runs.length !== job.runs.length) throw new Error(`fork-runner.py returned ${runs.length} results for ${job.runs.length} runs`);
+  return runs;
 }
 
 // ---- shell ----
@@ -199,8 +225,34 @@ export function shellSnippets(userData: string): ShellSnippet[] {
 }
 
 export function shellcheckProblems(snippet: ShellSnippet): string[] {
-  const result = run("shellcheck", ["--format=gcc", "-"], { input: snippet.script });
-  return result.status === 0 ? [] : [`${snippet.origin}: ${result.stdout.trim()}${result.stderr.trim()}`];
+  return shellcheckProblemsOfEach([snippet])[0] ?? [];
+}
+
+/**
+ * shellcheckProblems for each snippet, from one shellcheck run over one file per snippet
+ * (shellcheck checks each file on its own, by its #! line, and names the file on every finding).
+ */
+export function shellcheckProblemsOfEach(snippets: readonly ShellSnippet[]): string[][] {
+  if (snippets.length === 0) return [];
+  const dir = mkdtempSync(path.join(tmpdir(), "shellcheck-"));
+  try {
+    const files = snippets.map((snippet, index) => {
+      const file = path.join(dir, `snippet-${index}`);
+      writeFileSync(file, snippet.script);
+      return file;
+    });
+    const result = run("shellcheck", ["--format=gcc", ...files]);
+    const lines = result.stdout.split("\n").filter((line) => line.trim() !== "");
+    const findings = files.map((file) => lines.filter((line) => line.startsWith(`${file}:`)).map((line) => line.slice(dir.length + 1)));
+    const attributed = findings.reduce((count, found) => count + found.length, 0);
+    if (result.status !== 0 && (attributed === 0 || attributed !== lines.length)) {
+      // Output no snippet accounts for (shellcheck itself failed): every snippet fails with it.
+      return snippets.map((snippet) => [`${snippet.origin}: shellcheck exited ${String(result.status)}: ${result.stdout.trim()}${result.stderr.trim()}`]);
+    }
+    return snippets.map((snippet, index) => (findings[index]!.length === 0 ? [] : [`${snippet.origin}: ${findings[index]!.join("\n")}${result.stderr.trim()}`]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---- WireGuard ----
@@ -245,27 +297,76 @@ export function ufwCommands(userData: string): string[] {
  * must not change.
  */
 export function ufwDryRunProblems(commands: readonly string[]): string[] {
+  return ufwDryRunProblemsOfEach([commands])[0] ?? [];
+}
+
+/**
+ * ufwDryRunProblems for each list of command lines, in one namespace. sh runs every line as
+ * written, with `ufw` a function that records the arguments it was called with (NUL-separated);
+ * then each recorded call runs as `ufw --dry-run ARGS` in its own process, forked from one python
+ * that imported ufw once (fork-runner.py), inside the same namespace.
+ */
+export function ufwDryRunProblemsOfEach(commandLists: readonly (readonly string[])[]): string[][] {
   const dir = mkdtempSync(path.join(tmpdir(), "ufw-check-"));
   try {
     cpSync("/etc/ufw", path.join(dir, "etc-ufw"), { recursive: true });
     cpSync("/etc/default/ufw", path.join(dir, "default-ufw"));
+    const calls = path.join(dir, "calls");
+    const lines = commandLists.flatMap((commands, list) => commands.map((command, index) => ({ list, command, id: `${list}.${index}` })));
+    const driver = path.join(dir, "driver.py");
+    writeFileSync(driver, UFW_DRIVER);
     const script = [
       "set -u",
       `mount --bind ${dir}/etc-ufw /etc/ufw`,
       `mount --bind ${dir}/default-ufw /etc/default/ufw`,
-      'ufw() { command ufw --dry-run "$@" >/dev/null; }',
-      ...commands.map((command, index) => `${command} || echo "FAILED ${index}"`),
+      'UFW_SCRIPT="$(command -v ufw)"',
+      // I<line id>, then A<argument> for each argument: one record per call of ufw.
+      `ufw() { printf 'I%s\\0' "$UFW_LINE" >>${calls}; for argument in "$@"; do printf 'A%s\\0' "$argument" >>${calls}; done; }`,
+      `: >${calls}`,
+      ...lines.map(({ command, id }) => `UFW_LINE=${id}; ${command} || echo "FAILED ${id}"`),
+      `${SYSTEM_PYTHON} ${driver} ${calls} "$UFW_SCRIPT" ${FORK_RUNNER}`,
     ].join("\n");
     const result = run("unshare", ["-m", "sh", "-c", script]);
-    const failed = [...result.stdout.matchAll(/^FAILED (\d+)$/gm)].map((match) => commands[Number(match[1])] ?? "?");
-    const problems = failed.map((command) => `ufw --dry-run refused: ${command}`);
-    if (result.status !== 0 && problems.length === 0) problems.push(`ufw dry run could not run: ${result.stderr.trim()}`);
-    if (failed.length > 0) problems.push(result.stderr.trim());
-    return problems;
+    const failedLines = new Set([...result.stdout.matchAll(/^FAILED (\d+\.\d+)$/gm)].map((match) => match[1] ?? ""));
+    const refusals = new Map<string, string>();
+    const report = /^UFW-RESULTS (.*)$/m.exec(result.stdout);
+    for (const call of report === null ? [] : (JSON.parse(report[1] ?? "[]") as { line: string; status: number; stderr: string }[])) {
+      if (call.status !== 0) refusals.set(call.line, `${refusals.get(call.line) ?? ""}${call.stderr.trim()}\n`);
+    }
+    return commandLists.map((_commands, list) => {
+      const mine = lines.filter((line) => line.list === list);
+      const failed = mine.filter(({ id }) => failedLines.has(id) || refusals.has(id));
+      const problems = failed.map(({ command }) => `ufw --dry-run refused: ${command}`);
+      if ((result.status !== 0 || report === null) && problems.length === 0) problems.push(`ufw dry run could not run: ${result.stderr.trim()}`);
+      if (failed.length > 0) problems.push(`${failed.map(({ id }) => refusals.get(id) ?? "").join("").trim()}${result.stderr.trim()}`);
+      return problems;
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Reads the recorded calls (argv[1]) and runs each as `<ufw script (argv[2])> --dry-run ARGS`
+ * through fork-runner.py (argv[3]), printing one UFW-RESULTS line of JSON.
+ */
+const UFW_DRIVER = `import json, subprocess, sys
+records = open(sys.argv[1], "rb").read().split(b"\\0")[:-1]
+calls = []
+for record in records:
+    text = record.decode("utf-8", "surrogateescape")
+    if text.startswith("I"):
+        calls.append({"line": text[1:], "args": []})
+    else:
+        calls[-1]["args"].append(text[1:])
+job = {"script": sys.argv[2], "preload": ["ufw.frontend", "ufw.common", "ufw.util", "gettext"], "runs": [["--dry-run", *call["args"]] for call in calls]}
+done = subprocess.run([sys.executable, sys.argv[3]], input=json.dumps(job), capture_output=True, text=True)
+if done.returncode != 0:
+    sys.stderr.write(done.stderr)
+    sys.exit(1)
+results = json.loads(done.stdout)
+print("UFW-RESULTS " + json.dumps([{"line": call["line"], "status": result["status"], "stderr": result["stderr"]} for call, result in zip(calls, results)]))
+`;
 
 /** The after.rules / after6.rules additions, appended to the files the ufw package ships. */
 export function afterRulesAppends(userData: string): { path: string; content: string }[] {

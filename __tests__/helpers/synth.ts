@@ -42,8 +42,21 @@ export function configFrom(source: string, displayName = "terraform.tfvars"): Pr
   return parseConfigSource(source, displayName);
 }
 
-export function exampleConfig(): Promise<Config> {
-  return configFrom(EXAMPLE_SOURCE, "terraform.tfvars.example");
+/**
+ * The shipped example's Config. Its tfvars parse goes through the app's own parse cache
+ * (config/parse-cache.ts) in the directory jest's globalSetup made, so only the first test file
+ * pays for starting HashiCorp's wasm parser on it; every other source is parsed as before, and
+ * the example is validated in full every time.
+ */
+export async function exampleConfig(): Promise<Config> {
+  const shared = process.env.TEST_EXAMPLE_PARSE_CACHE;
+  if (shared === undefined || shared === "" || process.env.SYNTH_PARSE_CACHE_DIR !== undefined) return configFrom(EXAMPLE_SOURCE, "terraform.tfvars.example");
+  process.env.SYNTH_PARSE_CACHE_DIR = shared;
+  try {
+    return await configFrom(EXAMPLE_SOURCE, "terraform.tfvars.example");
+  } finally {
+    delete process.env.SYNTH_PARSE_CACHE_DIR;
+  }
 }
 
 /** Synthesizes the whole app into a fresh temporary project root, as `npm run synth` would. */

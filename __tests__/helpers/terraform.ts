@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { buildEmulatorHome, type EmulatorHome } from "../../offline-terraform/emulator-home";
+import { buildEmulatorHome, cliConfig, type EmulatorHome } from "../../offline-terraform/emulator-home";
 import { deployedStateDirectory } from "../../offline-terraform/runner/fake-cloud-files";
 import { runOffline, type Command, type StepReport } from "../../offline-terraform/runner/offline-run";
 import { terraformVersion } from "../../offline-terraform/runner/terraform-process";
@@ -31,10 +31,28 @@ export function describeWithTerraform(name: string, body: () => void): void {
 
 let emulator: EmulatorHome | undefined;
 
-/** One emulator home per test file, in a temp dir (the project's .offline-terraform is left alone). */
+/**
+ * One emulator home per test file, in a temp dir (the project's .offline-terraform is left alone),
+ * so each file has its own default fake cloud. It is a copy of the home jest's globalSetup built
+ * (global-setup.ts) when there is one, with its own CLI config; else it is built here.
+ */
 export function testEmulator(): EmulatorHome {
-  emulator ??= buildEmulatorHome(mkdtempSync(path.join(tmpdir(), "offline-tf-home-")));
+  emulator ??= copyOfTemplate(mkdtempSync(path.join(tmpdir(), "offline-tf-home-")));
   return emulator;
+}
+
+function copyOfTemplate(home: string): EmulatorHome {
+  const template = process.env.TEST_EMULATOR_TEMPLATE;
+  if (template === undefined || template === "" || !existsSync(path.join(template, "provider.js"))) return buildEmulatorHome(home);
+  for (const name of ["provider.js", "proto", "schemas", "mirror"]) cpSync(path.join(template, name), path.join(home, name), { recursive: true });
+  const cliConfigFile = path.join(home, "terraformrc");
+  writeFileSync(cliConfigFile, cliConfig(path.join(home, "mirror")));
+  const providers: Record<string, string> = {};
+  for (const file of readdirSync(path.join(home, "schemas"))) {
+    const schema = JSON.parse(readFileSync(path.join(home, "schemas", file), "utf8")) as { source: string; version: string };
+    providers[schema.source] = schema.version;
+  }
+  return { home, cliConfigFile, providers };
 }
 
 /** Removes the emulator home and every scratch copy made from `synths`. */
