@@ -3,6 +3,7 @@ import { buildHostCloudConfig, type HostCloudConfigOptions } from "../../cloud-i
 import { dropletUserData } from "../../cloud-init/host-user-data";
 import type { HostTarget } from "../../cloud-init/targets";
 import type { WireguardOptions } from "../../cloud-init/wireguard";
+import { BOOTED_HOST, synthesizedOvhUserData, withDistroDocker } from "./boot-user-data";
 import { configFrom, EXAMPLE_SOURCE, exampleConfig, resourcesOf, synthApp, withSetting } from "./synth";
 
 /** Public keys only (their private halves were discarded when these were made). */
@@ -81,11 +82,6 @@ export async function userDataSamples(): Promise<UserDataSample[]> {
     { name: "droplet with WireGuard", target: "ubuntu-24.04", userData: dropletUserData(config, { wireguard: dropletWireguard }) },
     { name: "OVH core-prod (Debian 12, CrowdSec)", target: "debian-12", userData: buildHostCloudConfig(coreProdOptions()) },
     { name: "OVH ai-lab (Debian 12, CrowdSec)", target: "debian-12", userData: buildHostCloudConfig(aiLabOptions()) },
-    {
-      name: "Debian 12 with docker.io and fail2ban (boot test)",
-      target: "debian-12",
-      userData: buildHostCloudConfig(coreProdOptions({ docker: { source: "distro" }, intrusionPrevention: "fail2ban" })),
-    },
     ...synthesizedSamples(config),
     {
       name: "Ubuntu 24.04 with docker.io, no intrusion prevention",
@@ -95,9 +91,9 @@ export async function userDataSamples(): Promise<UserDataSample[]> {
   ];
 }
 
-/** The user data the example actually synthesizes: the droplet (a mesh member) and both OVH servers. */
+/** The user data the example actually synthesizes: the droplet (a mesh member) and both OVH servers; and what the boot test boots. */
 function synthesizedSamples(config: Config): UserDataSample[] {
-  const { stacks } = synthApp(config);
+  const { stacks, outdir } = synthApp(config);
   const unescape = (text: string) => text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
   const droplet = Object.values(resourcesOf(stacks["main-production"]!, "digitalocean_droplet"))[0]!;
   const ovh = Object.values(resourcesOf(stacks["hosts-production"]!, "local_sensitive_file")).filter((file) => String(file.filename).endsWith("/user-data.yaml"));
@@ -108,5 +104,10 @@ function synthesizedSamples(config: Config): UserDataSample[] {
       target: "debian-12" as const,
       userData: unescape(file.content as string),
     })),
+    {
+      name: `OVH ${BOOTED_HOST} as synthesized, Docker from Debian's docker.io (the boot test)`,
+      target: "debian-12",
+      userData: withDistroDocker(synthesizedOvhUserData(outdir, BOOTED_HOST), "debian-12"),
+    },
   ];
 }
