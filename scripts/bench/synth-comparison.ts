@@ -44,7 +44,7 @@ const SCENARIOS: readonly Scenario[] = [
   { key: "node", label: "(n) node -e 0: a bare Node.js start, the floor", command: process.execPath, args: ["-e", "0"], copy: "app", warmUp: false },
   {
     key: "npm-floor",
-    label: "(m) npm run of a script that only runs `node -e 0`: npm's own start, the floor of (a)",
+    label: "(m) a script that only runs `node -e 0`, started by npm: npm's own start, the floor of (a)",
     command: "npm",
     args: ["run", NPM_FLOOR_SCRIPT],
     copy: "app",
