@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { copyProject, runApp } from "./helpers/project-copy";
 import { EXAMPLE_SOURCE, REPO_ROOT, withSetting } from "./helpers/synth";
@@ -73,6 +73,17 @@ describe("the app's command line", () => {
     expect(runApp(dir, ["-h"]).stdout).toBe(result.stdout);
   });
 
+  it("publishes into an output directory that is a mount point of its own, where a rename cannot reach (EXDEV)", () => {
+    const fresh = copyProject();
+    const plain = runApp(fresh, ["--quiet"], { CDKTF_OUTDIR: "plain" });
+    const mounted = runApp(fresh, ["--quiet"], { CDKTF_OUTDIR: "mounted", NODE_OPTIONS: `--require ${path.join(__dirname, "fixtures", "cross-device-rename.js")}` });
+    expect([plain.status, mounted.status]).toEqual([0, 0]);
+    const files = (dir: string): Record<string, string> => Object.fromEntries(listFiles(path.join(fresh, dir)).map((file) => [file, readFileSync(path.join(fresh, dir, file), "utf8")]));
+    expect(Object.keys(files("mounted")).length).toBeGreaterThan(10);
+    expect(files("mounted")).toEqual(files("plain"));
+    expect(existsSync(path.join(fresh, ".mounted.staging"))).toBe(false);
+  });
+
   it("refuses an output directory that is a file with exit 1, and reports an error that is not the user's with exit 2", () => {
     const fresh = copyProject();
     writeFileSync(path.join(fresh, "out"), "a file\n");
@@ -87,3 +98,9 @@ describe("the app's command line", () => {
     expect(planted.stderr.trimEnd().split("\n").at(-1)).toBe("internal error: this is a bug; please report it with the output above.");
   });
 });
+
+function listFiles(dir: string, relative = ""): string[] {
+  return readdirSync(path.join(dir, relative), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(dir, path.join(relative, entry.name)) : [path.join(relative, entry.name)],
+  );
+}

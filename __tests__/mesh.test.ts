@@ -181,6 +181,12 @@ describe("WireguardMesh construct", () => {
     expect(() => synthesized({ sshHostKeys: { ...HOST_KEYS, app: "ssh-ed25519 AAAA" } })).toThrow(/mesh\/app_sync: hostKey = "ssh-ed25519 AAAA": expected the host's public SSH host key/);
   });
 
+  it("refuses a plan whose member name is not a host name (it is written inside a Terraform expression)", () => {
+    const plan = planMesh(THREE);
+    const forged = { ...plan, members: plan.members.map((member, index) => (index === 0 ? { ...member, name: 'x"]) + file("/etc/passwd' } : member)) };
+    expect(() => synthesized({ plan: forged })).toThrow(/plan\.members\.name = "x\\"\]\) \+ file\(\\"\/etc\/passwd": expected a lowercase host name/);
+  });
+
   it("refuses root as the SSH user", () => {
     expect(() => synthesized({ sshUser: "root" })).toThrow(/sshUser = "root": expected the unprivileged deploy user/);
   });

@@ -7,6 +7,7 @@ import { interfaceOf, peerSectionOf, type MeshPlan } from "./mesh-plan";
 import { terraformExpression } from "./terraform-literals";
 import { nameResource, RESOURCE_NAMES } from "./addresses";
 import { pinnedSshConnection } from "./ssh-connection";
+import { HOST_NAME } from "./naming";
 import { PropsError, requireMatch } from "./validation";
 
 export interface WireguardMeshProps {
@@ -60,6 +61,9 @@ export class WireguardMesh extends Construct {
     if (props.sshUser === "root") throw new PropsError(path, "sshUser", props.sshUser, "expected the unprivileged deploy user (root cannot log in over SSH)");
     const renderedDir = props.renderedDir ?? "rendered";
     requireMatch(path, "renderedDir", renderedDir, /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/, "expected a relative directory without ..");
+    // A member's name is written inside a Terraform expression (otherPeersExpression), where the
+    // escaping boundary cannot reach: a plan not made by planMesh is checked here too.
+    for (const member of [...props.plan.members, ...props.plan.activeMembers]) requireMatch(path, "plan.members.name", member.name, HOST_NAME, "expected a lowercase host name");
     for (const member of props.plan.activeMembers) {
       if (props.sshHosts[member.name] === undefined) throw new PropsError(path, `sshHosts.${member.name}`, undefined, "expected the address SSH reaches this member at");
     }

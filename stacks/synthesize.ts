@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { TerraformStack, type App } from "cdktf";
 import { secretKindIn } from "../config/secret-patterns";
@@ -193,8 +193,8 @@ function publish(staging: string, outdir: string): string[] {
 
 /**
  * Moves every staged file to its place in `outdir`. The staging directory sits beside `outdir`,
- * so each move is a rename on one file system: no file is copied, and no reader ever sees a
- * half-written file. An entry of `outdir` whose kind differs from the staged one (a file where
+ * so each move is normally a rename on one file system: no file is copied, and no reader ever
+ * sees a half-written file. An entry of `outdir` whose kind differs from the staged one (a file where
  * a directory is staged, or the reverse) is replaced.
  */
 function moveInto(staging: string, outdir: string, relative: string): void {
@@ -207,8 +207,18 @@ function moveInto(staging: string, outdir: string, relative: string): void {
       mkdirSync(target, { recursive: true });
       moveInto(staging, outdir, child);
     } else {
-      renameSync(path.join(staging, child), target);
+      moveFile(path.join(staging, child), target);
     }
+  }
+}
+
+/** A rename, or a copy when `outdir` is a mount point of its own (a volume or bind mount: EXDEV). */
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    copyFileSync(from, to);
   }
 }
 

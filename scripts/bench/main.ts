@@ -22,7 +22,7 @@ const TARGET = {
 
 interface BenchOptions {
   readonly rounds: number;
-  /** Sizes for the real app (its rendered wg0.conf files grow with hosts²). */
+  /** Sizes for the real app (the example plus N generated OVH mesh members). */
   readonly appSizes: readonly number[];
   readonly tests: boolean;
   readonly scaling: boolean;

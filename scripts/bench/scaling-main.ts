@@ -14,7 +14,7 @@ export interface ScalingRunReport {
   readonly hosts: number;
   readonly meshStyle: ScalingSubject;
   readonly resources: number;
-  /** Mesh firewall addresses plus peer entries of the rendered wg0.conf files (each member lists the others). */
+  /** Mesh firewall addresses plus the [Peer] sections written in the hosts stack (each once, in local.mesh_peers). */
   readonly meshEntries: number;
   readonly outputBytes: number;
   /** In-process phases: config load (HCL parse + validation), construct tree, synth to disk. */
