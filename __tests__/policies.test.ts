@@ -12,7 +12,9 @@ import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust
 import { ZeroTrustTunnelCloudflaredConfigA } from "@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared-config";
 import { CloudflareAccess } from "../constructs/cloudflare-access";
 import { evaluatePolicies } from "../constructs/policy/aspect";
+import { hostsIn } from "../constructs/policy/hosts";
 import { blocksOfStack } from "../constructs/policy/synthesized-blocks";
+import type { SynthesizedBlock } from "../constructs/policy/types";
 import { Spaces } from "../constructs/spaces";
 import { BASE_CONTEXT, problemLines, synthWithPolicies, userDataFixture } from "./helpers/policy";
 
@@ -510,6 +512,31 @@ describe("HOST-001: every host's UFW denies inbound by default", () => {
   it("passes the same hand-made user data on an OVH-style rendered file", () => {
     const run = synthWithPolicies((stack) => new File(stack, "ovh-host", { filename: "ovh-1.yaml", content: userDataFixture("ufw-host.yaml") }));
     expect(run.report).toBeUndefined();
+  });
+});
+
+describe("hosts are read once per evaluation", () => {
+  const fileBlock = (content: string): SynthesizedBlock => ({
+    stack: "hosts-production",
+    section: "resource",
+    type: "local_file",
+    address: "local_file.ovh",
+    constructPath: "hosts-production/ovh",
+    attributes: { content },
+  });
+
+  it("gives every policy of one evaluation the same parsed hosts, and a new evaluation its own", () => {
+    const blocks = [fileBlock(userDataFixture("ufw-host.yaml"))];
+    expect(hostsIn(blocks)).toBe(hostsIn(blocks));
+    expect(hostsIn([...blocks])).not.toBe(hostsIn(blocks));
+    expect(hostsIn([...blocks])).toEqual(hostsIn(blocks));
+  });
+
+  it("judges a changed document in a later evaluation by its new text", () => {
+    const denying = evaluatePolicies([fileBlock(userDataFixture("ufw-host.yaml"))], BASE_CONTEXT);
+    const allowing = evaluatePolicies([fileBlock(userDataFixture("ufw-allows-inbound.yaml"))], BASE_CONTEXT);
+    expect(denying.errors).toEqual([]);
+    expect(allowing.errors.map((error) => error.policy)).toEqual(["HOST-001"]);
   });
 });
 

@@ -112,6 +112,25 @@ describe("secret detectors read runs of base64 once", () => {
   });
 });
 
+describe("the high-entropy rule skips Terraform references without copying the text", () => {
+  /** As written before: the references replaced by a space, then the runs of the copy. */
+  const withCopy = (text: string): boolean =>
+    highEntropyRun(text.replace(/(?<!\$)\$\{[a-z][a-z0-9_]*\.[A-Za-z0-9_.\-\[\]"]*\}/g, " ")) !== undefined;
+  const piece = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9+/_=-]{0,40}$/),
+    fc.constantFrom(" ", "\n", "$", "$${", "${", "}", "${var.do_token}", "${data.terraform_remote_state.main.outputs.droplet_C44C856F}", '${local.x["k"]}', "${local.Zq8xT1vR4mK9pL2wB7nY5cF3hJ6dG0sA}"),
+    fc.constant("Zq8xT1vR4mK9pL2wB7nY5cF3hJ6dG0sA"),
+  );
+
+  it("finds a high-entropy token exactly when the copy did", () => {
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+      const text = pieces.join("");
+      const kind = secretKindIn(text);
+      if (kind === undefined || kind === "high-entropy token") expect(kind === "high-entropy token").toBe(withCopy(text));
+    }), { numRuns: 2000 });
+  });
+});
+
 describe("secret detection in the config", () => {
   const hostRole = (role: string): string => EXAMPLE_SOURCE.replace(/role(\s+)= "Business services[^"]*"/, `role$1= ${JSON.stringify(role)}`);
 

@@ -73,11 +73,11 @@ export const HIGH_ENTROPY_MIN_BITS = 4.2;
  * pattern `/[A-Za-z0-9+/_=-]{32,}/g` finds, read in one pass: a regex restarts at every
  * character of every shorter run, and synthesized text is mostly such runs.
  */
-function candidateRunsOf(text: string): string[] {
+function candidateRunsOf(text: string, from = 0, to = text.length): string[] {
   const runs: string[] = [];
   let start = -1;
-  for (let index = 0; index <= text.length; index += 1) {
-    if (index < text.length && isRunCharacter(text.charCodeAt(index))) {
+  for (let index = from; index <= to; index += 1) {
+    if (index < to && isRunCharacter(text.charCodeAt(index))) {
       if (start < 0) start = index;
     } else if (start >= 0) {
       if (index - start >= HIGH_ENTROPY_MIN_LENGTH) runs.push(text.slice(start, index));
@@ -121,7 +121,7 @@ export function secretKindIn(text: string, options: SecretScanOptions = {}): str
   const shaped = SECRET_DETECTORS.find((detector) => !(publicKeyField && detector.publicKeyShaped === true) && detects(detector, detector.withinRuns === true ? candidateRuns() : [scanned]));
   if (shaped !== undefined) return shaped.kind;
   if (publicKeyField) return undefined;
-  return highEntropyRun(scanned.replace(TERRAFORM_REFERENCE, " ")) === undefined ? undefined : "high-entropy token";
+  return highEntropyRunOutsideReferences(scanned) ? "high-entropy token" : undefined;
 }
 
 /**
@@ -158,10 +158,24 @@ function declaredValuesOf(publicValues: readonly string[]): DeclaredValues | und
 
 /** The first run that passes the high-entropy rule, if any. */
 export function highEntropyRun(text: string): string | undefined {
-  for (const run of candidateRunsOf(text)) {
-    if (mixesCaseAndDigits(run) && !isIdentifier(run) && shannonBits(run) >= HIGH_ENTROPY_MIN_BITS) return run;
+  return candidateRunsOf(text).find(isHighEntropy);
+}
+
+function isHighEntropy(run: string): boolean {
+  return mixesCaseAndDigits(run) && !isIdentifier(run) && shannonBits(run) >= HIGH_ENTROPY_MIN_BITS;
+}
+
+/**
+ * What `highEntropyRun(text.replace(TERRAFORM_REFERENCE, " "))` finds, without that copy of the
+ * text (the final scan reads 20 MB files): the space ends a run, so runs lie between references.
+ */
+function highEntropyRunOutsideReferences(text: string): boolean {
+  let from = 0;
+  for (const reference of text.matchAll(TERRAFORM_REFERENCE)) {
+    if (candidateRunsOf(text, from, reference.index).some(isHighEntropy)) return true;
+    from = reference.index + reference[0].length;
   }
-  return undefined;
+  return candidateRunsOf(text, from).some(isHighEntropy);
 }
 
 /**

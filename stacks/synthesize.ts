@@ -2,10 +2,12 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSy
 import * as path from "node:path";
 import { TerraformStack, type App } from "cdktf";
 import { secretKindIn } from "../config/secret-patterns";
+import { takeHandedOverJson } from "../constructs/policy/aspect";
 import { renderReviewHcl } from "./review-hcl";
 import { reviewSynthesis, type ReviewOptions } from "./review-summary";
 import { renderStackReadme, renderStackTfvarsExample } from "./stack-docs";
 import type { TerraformJson } from "./terraform-json";
+import { asWrittenJson } from "./written-json";
 
 /** A stack may describe itself for its generated README. */
 export interface DescribedStack {
@@ -146,10 +148,15 @@ function stage(
   return { report: { app, stackNames: stacks.map((stack) => stack.node.id), summary: reviewSynthesis(outdir, summaries, review, publicValuesByApp.get(app)) }, stacks, manifest };
 }
 
-/** The stack as written (cheaper than resolving it again), or resolved when it was written as HCL. */
+/**
+ * The stack as written: the JSON CDKTF was handed to write, as reading the file back would give it
+ * (no second copy of the output as text), or the file itself, or resolved when it was written as HCL.
+ */
 function synthesizedJson(staging: string, synthesizedStackPath: string | undefined, stack: TerraformStack): TerraformJson {
-  if (synthesizedStackPath?.endsWith(".json") === true) return JSON.parse(readFileSync(path.join(staging, synthesizedStackPath), "utf8")) as TerraformJson;
-  return stack.toTerraform() as TerraformJson;
+  const handedOver = takeHandedOverJson(stack);
+  if (synthesizedStackPath?.endsWith(".json") !== true) return (handedOver ?? stack.toTerraform()) as TerraformJson;
+  if (handedOver !== undefined) return asWrittenJson(handedOver) as TerraformJson;
+  return JSON.parse(readFileSync(path.join(staging, synthesizedStackPath), "utf8")) as TerraformJson;
 }
 
 /**

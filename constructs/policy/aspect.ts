@@ -73,6 +73,18 @@ class PolicyAspect implements IAspect {
  * right after the aspects to write cdk.tf.json, and nothing changes the tree in between.
  */
 const checkedJson = new WeakMap<TerraformStack, unknown>();
+/** What each stack's last `toTerraform()` returned, until `takeHandedOverJson` takes it. */
+const handedOverJson = new WeakMap<TerraformStack, unknown>();
+
+/**
+ * What the stack's last `toTerraform()` returned (after the synth, the JSON CDKTF wrote as
+ * cdk.tf.json when it writes JSON), once: it is released here.
+ */
+export function takeHandedOverJson(stack: TerraformStack): unknown {
+  const json = handedOverJson.get(stack);
+  handedOverJson.delete(stack);
+  return json;
+}
 
 /** Adds the policy Aspect to every stack of the app (call after all stacks exist). */
 export function applyPolicies(app: App, context: PolicyContext, options: PolicyOptions = {}): void {
@@ -83,7 +95,9 @@ export function applyPolicies(app: App, context: PolicyContext, options: PolicyO
     stack.toTerraform = () => {
       const checked = checkedJson.get(stack);
       checkedJson.delete(stack);
-      return checked ?? toTerraform();
+      const json = checked ?? toTerraform();
+      handedOverJson.set(stack, json);
+      return json;
     };
   }
 }

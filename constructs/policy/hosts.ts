@@ -21,11 +21,36 @@ export interface Host {
 }
 
 /**
+ * Every policy that looks at hosts asks for them with the evaluation's blocks: each document is
+ * parsed once per evaluation, and the parsed documents are released with the blocks (a module-level
+ * cache kept every host's parsed cloud-config alive for the rest of the process). Only read, never changed.
+ */
+const hostsByBlocks = new WeakMap<readonly SynthesizedBlock[], readonly Host[]>();
+
+/**
  * Hosts are droplets plus any resource carrying a `#cloud-config` document (future OVH hosts
  * render theirs into a local file), so the policies cover stacks that do not exist yet.
  */
-export function hostsIn(blocks: readonly SynthesizedBlock[]): Host[] {
+export function hostsIn(blocks: readonly SynthesizedBlock[]): readonly Host[] {
+  let hosts = hostsByBlocks.get(blocks);
+  if (hosts === undefined) {
+    hosts = findHosts(blocks);
+    hostsByBlocks.set(blocks, hosts);
+  }
+  return hosts;
+}
+
+function findHosts(blocks: readonly SynthesizedBlock[]): Host[] {
   const firewalled = firewalledDropletAddresses(blocks);
+  const parsed = new Map<string, Pick<Host, "cloudConfig" | "parseProblem" | "ufw">>();
+  const parseCloudConfig = (text: string): Pick<Host, "cloudConfig" | "parseProblem" | "ufw"> => {
+    let result = parsed.get(text);
+    if (result === undefined) {
+      result = parseCloudConfigOnce(text);
+      parsed.set(text, result);
+    }
+    return result;
+  };
   const hosts: Host[] = [];
   for (const block of blocks) {
     if (block.section !== "resource") continue;
@@ -48,21 +73,6 @@ export function hostsIn(blocks: readonly SynthesizedBlock[]): Host[] {
     }
   }
   return hosts;
-}
-
-/**
- * Every policy that looks at hosts asks for them, on every stack: parse each distinct document once.
- * Results are only read, never changed.
- */
-const parsedDocuments = new Map<string, Pick<Host, "cloudConfig" | "parseProblem" | "ufw">>();
-
-function parseCloudConfig(text: string): Pick<Host, "cloudConfig" | "parseProblem" | "ufw"> {
-  let parsed = parsedDocuments.get(text);
-  if (parsed === undefined) {
-    parsed = parseCloudConfigOnce(text);
-    parsedDocuments.set(text, parsed);
-  }
-  return parsed;
 }
 
 function parseCloudConfigOnce(text: string): Pick<Host, "cloudConfig" | "parseProblem" | "ufw"> {
