@@ -41,7 +41,7 @@ export function testEmulator(): EmulatorHome {
   return emulator;
 }
 
-function copyOfTemplate(home: string): EmulatorHome {
+export function copyOfTemplate(home: string): EmulatorHome {
   const template = process.env.TEST_EMULATOR_TEMPLATE;
   if (template === undefined || template === "" || !existsSync(path.join(template, "provider.js"))) return buildEmulatorHome(home);
   for (const name of ["provider.js", "proto", "schemas", "mirror"]) cpSync(path.join(template, name), path.join(home, name), { recursive: true });
