@@ -55,6 +55,20 @@ export function copyOfTemplate(home: string): EmulatorHome {
   return { home, cliConfigFile, providers };
 }
 
+/**
+ * A home for OFFLINE_TF_HOME of the npm scripts a test runs (drift, deploy:local): a full copy
+ * of globalSetup's home, stamps included, its CLI config rewritten for the new place, so the
+ * scripts find it current (ensureEmulatorHome) instead of building their own. Without a
+ * template, `dir` is left empty and the first script builds it.
+ */
+export function scriptEmulatorHome(dir: string): string {
+  const template = process.env.TEST_EMULATOR_TEMPLATE;
+  if (template === undefined || template === "" || !existsSync(path.join(template, "provider.js"))) return dir;
+  cpSync(template, dir, { recursive: true });
+  writeFileSync(path.join(dir, "terraformrc"), cliConfig(path.join(dir, "mirror")));
+  return dir;
+}
+
 /** Removes the emulator home and every scratch copy made from `synths`. */
 export function cleanUpTerraformRuns(synths: readonly (SynthResult | undefined)[]): void {
   if (emulator !== undefined) rmSync(emulator.home, { recursive: true, force: true });
