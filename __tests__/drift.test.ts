@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describeDrift } from "../offline-terraform/runner/drift-report";
 import { editObject } from "../offline-terraform/store";
 import { exampleConfig, REPO_ROOT, synthApp, type SynthResult } from "./helpers/synth";
-import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform } from "./helpers/terraform";
+import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform, scriptEmulatorHome } from "./helpers/terraform";
 
 const SSH = { protocol: "tcp", port_range: "22", source_addresses: ["0.0.0.0/0"], source_tags: null };
 const WEB = { protocol: "tcp", port_range: "443", source_addresses: ["0.0.0.0/0"], source_tags: null };
@@ -72,7 +72,7 @@ type State = { resources: { type: string; name: string; instances: { attributes:
 
 describeWithTerraform("npm run drift -- --offline, against the example deployed into a fake cloud", () => {
   let example: SynthResult;
-  const home = mkdtempSync(path.join(tmpdir(), "drift-home-"));
+  const home = scriptEmulatorHome(mkdtempSync(path.join(tmpdir(), "drift-home-")));
   let store: string;
   const run = (script: string, args: readonly string[]) => {
     const result = spawnSync(process.execPath, [path.join(REPO_ROOT, "scripts", script), ...args], {

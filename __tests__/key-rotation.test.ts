@@ -5,8 +5,9 @@ import { terraformEnvironment } from "../offline-terraform/emulator-home";
 import { placeholderVariables } from "../offline-terraform/runner/offline-run";
 import { terraform } from "../offline-terraform/runner/terraform-process";
 import { diffStacks } from "../stacks/review-summary";
+import { deployedExample } from "./helpers/deployed-example";
 import { configFrom, EXAMPLE_SOURCE, exampleConfig, resourcesOf, synthApp, withSetting, type SynthResult } from "./helpers/synth";
-import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform, testEmulator } from "./helpers/terraform";
+import { cleanUpTerraformRuns, describeWithTerraform, testEmulator } from "./helpers/terraform";
 
 /**
  * Rotating the deploy user's SSH key (docs/key-rotation.md): phase one makes the new key
@@ -89,10 +90,9 @@ describeWithTerraform("rotating the deploy user's SSH key, planned by real Terra
   const changes: Record<string, ResourceChange[]> = {};
 
   beforeAll(async () => {
-    deployed = synthApp(await exampleConfig());
+    // This file's own copy of the example deployed into the fake cloud (deployed-example.ts).
+    deployed = await deployedExample();
     rotated = synthApp(await configFrom(PHASE_ONE));
-    const reports = runTerraform("deploy", deployed, ["main-production", "hosts-production"]);
-    if (failures(reports) !== "") throw new Error(failures(reports));
     for (const stack of ["main-production", "hosts-production"]) {
       const dir = path.join(deployed.root, "work-deploy", "cdktf.out", "stacks", stack);
       writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(rotated.stacks[stack], null, 2));
@@ -101,7 +101,7 @@ describeWithTerraform("rotating the deploy user's SSH key, planned by real Terra
       if (plan.status !== 0) throw new Error(`${stack} plan: ${plan.stdout}${plan.stderr}`);
       changes[stack] = (JSON.parse(terraform(["show", "-json", "rotated.plan"], dir, env).stdout) as { resource_changes: ResourceChange[] }).resource_changes;
     }
-  });
+  }, 300_000);
 
   afterAll(() => {
     cleanUpTerraformRuns([deployed]);

@@ -7,9 +7,10 @@ import { wgQuickConfigOf } from "../constructs/mesh-plan";
 import { meshPlanFor } from "../stacks/mesh-from-config";
 import { itWith, REQUIREMENTS, wgProblems } from "./helpers/checkers";
 import { WITH_EXTRA_PEER } from "./helpers/mesh-config";
+import { deployedExample } from "./helpers/deployed-example";
 import { evaluatedWg0 } from "./helpers/mesh-files";
-import { configFrom, exampleConfig, synthApp, type SynthResult } from "./helpers/synth";
-import { cleanUpTerraformRuns, describeWithTerraform, failures, runTerraform, testEmulator } from "./helpers/terraform";
+import { configFrom, synthApp, type SynthResult } from "./helpers/synth";
+import { cleanUpTerraformRuns, describeWithTerraform, testEmulator } from "./helpers/terraform";
 import { planJsonOfEveryStack } from "./helpers/terraform-plan-json";
 
 type ResourceChange = { address: string; type: string; change: { actions: string[] } };
@@ -25,10 +26,9 @@ describeWithTerraform("adding a mesh peer, planned by real Terraform core agains
   const changes: Record<string, ResourceChange[]> = {};
 
   beforeAll(async () => {
-    deployed = synthApp(await exampleConfig());
+    // This file's own copy of the example deployed into the fake cloud (deployed-example.ts).
+    deployed = await deployedExample();
     grown = synthApp(await configFrom(WITH_EXTRA_PEER));
-    const reports = runTerraform("deploy", deployed, ["main-production", "hosts-production"]);
-    if (failures(reports) !== "") throw new Error(failures(reports));
     // The grown config, planned in the deployed scratch copy (its state files sit beside it).
     for (const stack of ["main-production", "hosts-production"]) {
       const dir = path.join(deployed.root, "work-deploy", "cdktf.out", "stacks", stack);
@@ -39,7 +39,7 @@ describeWithTerraform("adding a mesh peer, planned by real Terraform core agains
       const shown = terraform(["show", "-json", "grown.plan"], dir, env);
       changes[stack] = (JSON.parse(shown.stdout) as { resource_changes: ResourceChange[] }).resource_changes;
     }
-  });
+  }, 300_000);
 
   afterAll(() => cleanUpTerraformRuns([deployed, grown]));
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { buildEmulatorHome, cliConfig, WRAPPER } from "../offline-terraform/emulator-home";
+import { cliConfig, ensureEmulatorHome, STAMP_FILE, WRAPPER } from "../offline-terraform/emulator-home";
 import { FakeValues } from "../offline-terraform/provider/fake-values";
 import { decodeValue, encodeValue, UNKNOWN, type Value } from "../offline-terraform/provider/msgpack-value";
 import { applyValue, conformValue, nullValue, planValue } from "../offline-terraform/provider/resource-values";
@@ -92,8 +92,21 @@ describe("reading objects back from the fake cloud", () => {
 
 describe("the emulator home (filesystem mirror + CLI config)", () => {
   const home = mkdtempSync(path.join(tmpdir(), "emulator-home-test-"));
-  const emulator = buildEmulatorHome(home);
-  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  const copy = mkdtempSync(path.join(tmpdir(), "emulator-home-copy-"));
+  // An empty directory: built in full, as buildEmulatorHome does, and stamped.
+  const emulator = ensureEmulatorHome(home);
+  afterAll(() => {
+    rmSync(home, { recursive: true, force: true });
+    rmSync(copy, { recursive: true, force: true });
+  });
+  const wrapperOf = (dir: string, source: string, version: string) =>
+    path.join(dir, "mirror", source, version, `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`, `terraform-provider-${source.split("/").pop() ?? ""}_v${version}`);
+  const filesUnder = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
+  const LONG_AGO = new Date("2000-01-01T00:00:00Z");
+  /** Dates every file back, so a file the next call writes shows a new modification time. */
+  const ageFiles = (dir: string) => filesUnder(dir).forEach((file) => utimesSync(file, LONG_AGO, LONG_AGO));
+  const rewritten = (dir: string) => filesUnder(dir).filter((file) => statSync(file).mtimeMs !== LONG_AGO.getTime()).map((file) => path.relative(dir, file));
 
   it("places one identical executable wrapper per pinned provider, so lock hashes never vary", () => {
     for (const [source, version] of Object.entries(emulator.providers)) {
@@ -110,5 +123,43 @@ describe("the emulator home (filesystem mirror + CLI config)", () => {
     expect(readFileSync(emulator.cliConfigFile, "utf8")).toBe(cliConfig(path.join(home, "mirror")));
     expect(cliConfig("/m")).toContain('include = ["registry.terraform.io/*/*"]');
     expect(cliConfig("/m")).not.toContain("direct");
+  });
+
+  it("is found current by the next script run: nothing is written again", () => {
+    expect(readdirSync(home).sort()).toEqual(["mirror", "proto", "provider.js", "provider.js.stamp.json", "schemas", STAMP_FILE, "terraformrc"].sort());
+    ageFiles(home);
+    expect(ensureEmulatorHome(home)).toEqual(emulator);
+    expect(rewritten(home)).toEqual([]);
+  });
+
+  it("is current when copied with its CLI config rewritten for the new place", () => {
+    cpSync(home, copy, { recursive: true });
+    writeFileSync(path.join(copy, "terraformrc"), cliConfig(path.join(copy, "mirror")));
+    ageFiles(copy);
+    expect(ensureEmulatorHome(copy).providers).toEqual(emulator.providers);
+    expect(rewritten(copy)).toEqual([]);
+  });
+
+  it("is rebuilt when a schema was edited or a wrapper removed", () => {
+    const [source, version] = Object.entries(emulator.providers)[0]!;
+    const schema = path.join(home, "schemas", `${source.split("/").pop() ?? ""}.json`);
+    const original = readFileSync(schema, "utf8");
+    writeFileSync(schema, "{}");
+    unlinkSync(wrapperOf(home, source, version));
+    expect(ensureEmulatorHome(home)).toEqual(emulator);
+    expect(readFileSync(schema, "utf8")).toBe(original);
+    expect(readFileSync(wrapperOf(home, source, version), "utf8")).toBe(WRAPPER);
+    expect(statSync(wrapperOf(home, source, version)).mode & 0o111).toBe(0o111);
+  });
+
+  it("is rebuilt when what it is built from changed (the stamp names other inputs), and the bundle when it is gone", () => {
+    const stampFile = path.join(home, STAMP_FILE);
+    const stamp = JSON.parse(readFileSync(stampFile, "utf8")) as { inputs: string };
+    writeFileSync(stampFile, JSON.stringify({ ...stamp, inputs: "built from other sources" }));
+    rmSync(path.join(home, "provider.js"));
+    ageFiles(home);
+    expect(ensureEmulatorHome(home)).toEqual(emulator);
+    expect(rewritten(home)).toEqual(expect.arrayContaining(["provider.js", STAMP_FILE, "terraformrc", path.join("schemas", "digitalocean.json")]));
+    expect((JSON.parse(readFileSync(stampFile, "utf8")) as { inputs: string }).inputs).toBe(stamp.inputs);
   });
 });

@@ -2,21 +2,26 @@
  * jest globalSetup: announces the optional checkers (announce-checkers.ts), then builds one
  * offline Terraform emulator home that every test file's testEmulator() copies instead of
  * building its own (bundling the provider and deriving four provider schemas costs about a
- * second of CPU per file). The test workers find it through TEST_EMULATOR_TEMPLATE. Also makes
- * the directory exampleConfig() (synth.ts) keeps the example's parse in: TEST_EXAMPLE_PARSE_CACHE.
+ * second of CPU per file). The test workers find it through TEST_EMULATOR_TEMPLATE. It is built
+ * with its stamps (ensureEmulatorHome), so a full copy is current for the npm scripts too. Also makes
+ * the directory exampleConfig() (synth.ts) keeps the example's parse in: TEST_EXAMPLE_PARSE_CACHE,
+ * and the one the first file that needs it deploys the example into (deployed-example.ts):
+ * TEST_SHARED_DEPLOY.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { buildEmulatorHome } from "../../offline-terraform/emulator-home";
+import { ensureEmulatorHome } from "../../offline-terraform/emulator-home";
 import announceCheckers from "./announce-checkers";
 
 export const EMULATOR_TEMPLATE_VARIABLE = "TEST_EMULATOR_TEMPLATE";
 export const EXAMPLE_PARSE_CACHE_VARIABLE = "TEST_EXAMPLE_PARSE_CACHE";
+export const SHARED_DEPLOY_VARIABLE = "TEST_SHARED_DEPLOY";
 
 export default function globalSetup(): void {
   announceCheckers();
-  const template = buildEmulatorHome(mkdtempSync(path.join(tmpdir(), "offline-tf-template-")));
+  const template = ensureEmulatorHome(mkdtempSync(path.join(tmpdir(), "offline-tf-template-")));
   process.env[EMULATOR_TEMPLATE_VARIABLE] = template.home;
   process.env[EXAMPLE_PARSE_CACHE_VARIABLE] = mkdtempSync(path.join(tmpdir(), "example-parse-cache-"));
+  process.env[SHARED_DEPLOY_VARIABLE] = mkdtempSync(path.join(tmpdir(), "shared-deploy-"));
 }

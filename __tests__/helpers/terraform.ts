@@ -41,7 +41,7 @@ export function testEmulator(): EmulatorHome {
   return emulator;
 }
 
-function copyOfTemplate(home: string): EmulatorHome {
+export function copyOfTemplate(home: string): EmulatorHome {
   const template = process.env.TEST_EMULATOR_TEMPLATE;
   if (template === undefined || template === "" || !existsSync(path.join(template, "provider.js"))) return buildEmulatorHome(home);
   for (const name of ["provider.js", "proto", "schemas", "mirror"]) cpSync(path.join(template, name), path.join(home, name), { recursive: true });
@@ -53,6 +53,20 @@ function copyOfTemplate(home: string): EmulatorHome {
     providers[schema.source] = schema.version;
   }
   return { home, cliConfigFile, providers };
+}
+
+/**
+ * A home for OFFLINE_TF_HOME of the npm scripts a test runs (drift, deploy:local): a full copy
+ * of globalSetup's home, stamps included, its CLI config rewritten for the new place, so the
+ * scripts find it current (ensureEmulatorHome) instead of building their own. Without a
+ * template, `dir` is left empty and the first script builds it.
+ */
+export function scriptEmulatorHome(dir: string): string {
+  const template = process.env.TEST_EMULATOR_TEMPLATE;
+  if (template === undefined || template === "" || !existsSync(path.join(template, "provider.js"))) return dir;
+  cpSync(template, dir, { recursive: true });
+  writeFileSync(path.join(dir, "terraformrc"), cliConfig(path.join(dir, "mirror")));
+  return dir;
 }
 
 /** Removes the emulator home and every scratch copy made from `synths`. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { buildEmulatorHome, DEFAULT_HOME, emulatorHomeFromEnvironment, terraformEnvironment, type EmulatorHome } from "../emulator-home";
+import { ensureEmulatorHome, DEFAULT_HOME, emulatorHomeFromEnvironment, terraformEnvironment, type EmulatorHome } from "../emulator-home";
 import { DEFAULT_STORE_NAME } from "../store";
 import { cdktfDeploy } from "./cdktf-deploy";
 import { deployedStateDirectory, storeFile } from "./fake-cloud-files";
@@ -40,7 +40,7 @@ function main(args: readonly string[]): number {
   }
   const projectRoot = process.cwd();
   const started = Date.now();
-  const emulator = buildEmulatorHome(emulatorHomeFromEnvironment());
+  const emulator = ensureEmulatorHome(emulatorHomeFromEnvironment());
   const providers = Object.entries(emulator.providers).map(([source, version]) => `${source} ${version}`);
   console.log(`emulator ready (${providers.join(", ")}) in ${elapsed(started)} s`);
   const ok = command === "cdktf-deploy" ? deployWithCdktf(projectRoot, emulator) : runOnOutdir(command, projectRoot, emulator, storeFile(store));

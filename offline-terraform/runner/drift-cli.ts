@@ -1,7 +1,7 @@
 import { cpSync, existsSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { buildEmulatorHome, emulatorHomeFromEnvironment, terraformEnvironment } from "../emulator-home";
+import { ensureEmulatorHome, emulatorHomeFromEnvironment, terraformEnvironment } from "../emulator-home";
 import { stackDrift } from "./drift";
 import { describeDrift } from "./drift-report";
 import { deployedStateDirectory, storeFile } from "./fake-cloud-files";
@@ -80,7 +80,7 @@ function offlineTarget(projectRoot: string, outdir: string, store: string): { ou
   const workOutdir = path.join(workRoot, path.relative(projectRoot, outdir));
   rmSync(workOutdir, { recursive: true, force: true });
   cpSync(outdir, workOutdir, { recursive: true, filter: (source) => !/(^|\/)(\.terraform|\.terraform\.lock\.hcl)$/.test(source) });
-  const emulator = buildEmulatorHome(emulatorHomeFromEnvironment());
+  const emulator = ensureEmulatorHome(emulatorHomeFromEnvironment());
   return { outdir: workOutdir, env: (stackDir) => ({ ...terraformEnvironment(emulator, process.env, store), ...placeholderVariables(stackDir) }) };
 }
 

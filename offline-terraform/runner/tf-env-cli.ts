@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { buildEmulatorHome, DEFAULT_HOME, emulatorHomeFromEnvironment, terraformEnvironment } from "../emulator-home";
+import { ensureEmulatorHome, DEFAULT_HOME, emulatorHomeFromEnvironment, terraformEnvironment } from "../emulator-home";
 import { DEFAULT_STORE_NAME } from "../store";
 
 const USAGE = `usage: eval "$(npm run -s tf:env -- [--store FILE])"
@@ -28,7 +28,7 @@ function main(args: readonly string[]): number {
   // npm runs scripts from the project root; a relative --store is meant from where the user typed it.
   const invokedFrom = process.env.INIT_CWD ?? process.cwd();
   const storeFile = store === undefined ? path.join(DEFAULT_HOME, DEFAULT_STORE_NAME) : path.resolve(invokedFrom, store);
-  const environment = terraformEnvironment(buildEmulatorHome(emulatorHomeFromEnvironment()), {}, storeFile);
+  const environment = terraformEnvironment(ensureEmulatorHome(emulatorHomeFromEnvironment()), {}, storeFile);
   process.stdout.write(EXPORTED.map((name) => `export ${name}=${shellQuoted(environment[name] ?? "")}\n`).join(""));
   return 0;
 }
