@@ -1,3 +1,4 @@
+import { terraformLiteral } from "../__tests__/helpers/boot-user-data";
 import { evaluatedWg0 } from "../__tests__/helpers/mesh-files";
 import { configFrom, EXAMPLE_SOURCE, resourcesOf, synthApp, type SynthResult } from "../__tests__/helpers/synth";
 import { missingPrerequisite, NetnsLab, run } from "./netns-hosts";
@@ -47,12 +48,11 @@ async function synth(keys: Partial<Record<Server, string>>): Promise<SynthResult
   return synthApp(await configFrom(configSource(keys)));
 }
 
-const unescape = (text: string) => text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 
 function renderedFile(result: SynthResult, type: string, filename: string): string {
   const file = Object.values(resourcesOf(result.stacks["hosts-production"]!, type)).find((candidate) => candidate.filename === `\${path.module}/rendered/${filename}`);
   if (file === undefined) throw new Error(`no rendered ${filename}`);
-  return unescape(file.content as string);
+  return terraformLiteral(file.content as string);
 }
 
 describeInNamespaces("enrolling the running OVH servers in network namespaces", () => {
@@ -129,7 +129,7 @@ describeInNamespaces("enrolling the running OVH servers in network namespaces", 
   it("brings the mesh up through the firewalls it enabled once the servers' keys are in the config: handshake and ping", async () => {
     const withKeys = await synth(keys);
     for (const server of SERVERS) {
-      const wg0 = unescape(evaluatedWg0(withKeys.stacks["hosts-production"]!, server));
+      const wg0 = terraformLiteral(evaluatedWg0(withKeys.stacks["hosts-production"]!, server));
       inServer(server, `cat >/home/deploy/wg0.conf.mesh <<'WG0'\n${wg0}WG0\nwireguard-mesh-sync /home/deploy/wg0.conf.mesh && rm -f /home/deploy/wg0.conf.mesh`);
     }
     const [core, lab2] = SERVERS as [Server, Server];
@@ -156,7 +156,7 @@ describeInNamespaces("enrolling the running OVH servers in network namespaces", 
       await configFrom(configSource(keys).replace(/^ssh_public_key = .*$/m, `ssh_public_key = "${rotatedKey}"\nretired_ssh_public_keys = ["${EXAMPLE_DEPLOY_KEY}"]`)),
     );
     const sync = Object.entries(resourcesOf(rotation.stacks["hosts-production"]!, "null_resource")).find(([name]) => name === "deploy_keys_sync_core_prod")![1];
-    const command = unescape((sync.provisioner as { "remote-exec": { inline: string[] } }[])[0]!["remote-exec"].inline[0]!).replace(/^sudo /, "");
+    const command = terraformLiteral((sync.provisioner as { "remote-exec": { inline: string[] } }[])[0]!["remote-exec"].inline[0]!).replace(/^sudo /, "");
     expect(inServer("core-prod", command)).toBe("authorized_keys of deploy: replaced (2 keys)\n");
     expect(inServer("core-prod", command)).toBe("authorized_keys of deploy: unchanged (2 keys)\n");
     expect(inServer("core-prod", "cat /home/deploy/.ssh/authorized_keys; stat -c '%a %U' /home/deploy/.ssh/authorized_keys")).toBe(`${rotatedKey}\n${EXAMPLE_DEPLOY_KEY}\n600 deploy\n`);

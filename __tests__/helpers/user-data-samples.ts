@@ -3,7 +3,7 @@ import { buildHostCloudConfig, type HostCloudConfigOptions } from "../../cloud-i
 import { dropletUserData } from "../../cloud-init/host-user-data";
 import type { HostTarget } from "../../cloud-init/targets";
 import type { WireguardOptions } from "../../cloud-init/wireguard";
-import { BOOTED_HOST, synthesizedOvhUserData, withDistroDocker } from "./boot-user-data";
+import { BOOTED_HOST, synthesizedOvhUserData, terraformLiteral, withDistroDocker } from "./boot-user-data";
 import { configFrom, EXAMPLE_SOURCE, exampleConfig, resourcesOf, synthApp, withSetting } from "./synth";
 
 /** Public keys only (their private halves were discarded when these were made). */
@@ -94,15 +94,14 @@ export async function userDataSamples(): Promise<UserDataSample[]> {
 /** The user data the example actually synthesizes: the droplet (a mesh member) and both OVH servers; and what the boot test boots. */
 function synthesizedSamples(config: Config): UserDataSample[] {
   const { stacks, outdir } = synthApp(config);
-  const unescape = (text: string) => text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
   const droplet = Object.values(resourcesOf(stacks["main-production"]!, "digitalocean_droplet"))[0]!;
   const ovh = Object.values(resourcesOf(stacks["hosts-production"]!, "local_sensitive_file")).filter((file) => String(file.filename).endsWith("/user-data.yaml"));
   return [
-    { name: "droplet as a mesh member (example, synthesized)", target: "ubuntu-24.04", userData: unescape(droplet.user_data as string) },
+    { name: "droplet as a mesh member (example, synthesized)", target: "ubuntu-24.04", userData: terraformLiteral(droplet.user_data as string) },
     ...ovh.map((file) => ({
       name: `OVH ${String(file.filename).split("/")[2]} as a mesh member (example, synthesized)`,
       target: "debian-12" as const,
-      userData: unescape(file.content as string),
+      userData: terraformLiteral(file.content as string),
     })),
     {
       name: `OVH ${BOOTED_HOST} as synthesized, Docker from Debian's docker.io (the boot test)`,
