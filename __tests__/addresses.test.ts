@@ -1,4 +1,4 @@
-import { App, TerraformStack } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { CloudflareRecords } from "../constructs/cloudflare-records";
 import { nameResource, RESOURCE_NAMES, terraformIdentifier, TERRAFORM_IDENTIFIER } from "../constructs/addresses";
 import { Vpc } from "@cdktf/provider-digitalocean/lib/vpc";
@@ -155,7 +155,7 @@ describe("names derived from config data", () => {
 
 describe("address collisions", () => {
   it("two DNS names that give the same Terraform name are refused, naming both constructs", () => {
-    const stack = new TerraformStack(new App(), "edge");
+    const stack = new TerraformStack(Testing.app(), "edge");
     const zone = { name: "example.org", id: "023e105f4ecef8ad9ca31a8372d0c353" };
     const target = { kind: "addresses" as const, ipv4: "198.51.100.20" };
     expect(
@@ -173,7 +173,7 @@ describe("address collisions", () => {
   });
 
   it("the same name for two types, or in two stacks, is no collision", () => {
-    const app = new App();
+    const app = Testing.app();
     for (const name of ["one", "two"]) {
       const stack = new TerraformStack(app, name);
       expect(() => nameResource(new Vpc(stack, "vpc", { name: "x", region: "fra1" }), "main")).not.toThrow();
@@ -181,7 +181,7 @@ describe("address collisions", () => {
   });
 
   it("a name that is not a Terraform identifier is refused", () => {
-    const stack = new TerraformStack(new App(), "main");
+    const stack = new TerraformStack(Testing.app(), "main");
     expect(() => nameResource(new Vpc(stack, "vpc", { name: "x", region: "fra1" }), "core-prod")).toThrow(
       'main/vpc: Terraform name = "core-prod": expected lowercase letters, digits and underscores, not starting with a digit',
     );

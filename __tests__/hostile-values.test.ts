@@ -1,4 +1,6 @@
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import type { Config } from "../config/config";
 import { escapeTerraformTemplate, inertString } from "../constructs/terraform-literals";
 import { buildApp } from "../stacks/app";
@@ -48,7 +50,8 @@ describe("the escaping boundary", () => {
 
   it("refuses a CDKTF token marker planted in the config, which CDKTF would resolve as a reference", async () => {
     const config = await exampleConfig();
-    expect(() => buildApp(withValue(config, ["hosts", 0, "role"], "x ${TfToken[TOKEN.1]}"))).toThrow(/^hosts\[0\]\.role: a CDKTF token marker/);
+    const outdir = path.join(mkdtempSync(path.join(tmpdir(), "token-marker-")), "cdktf.out");
+    expect(() => buildApp(withValue(config, ["hosts", 0, "role"], "x ${TfToken[TOKEN.1]}"), { outdir })).toThrow(/^hosts\[0\]\.role: a CDKTF token marker/);
   });
 });
 

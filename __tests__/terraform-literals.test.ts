@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { App, LocalBackend, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { File } from "@cdktf/provider-local/lib/file";
 import { LocalProvider } from "@cdktf/provider-local/lib/provider";
@@ -52,7 +55,7 @@ describe("the escaping boundary on a stack", () => {
   });
 
   it("is installed on every stack the app builds", async () => {
-    const app = buildApp(await exampleConfig(), { outdir: "cdktf.out" });
+    const app = buildApp(await exampleConfig(), { outdir: path.join(mkdtempSync(path.join(tmpdir(), "inert-literals-")), "cdktf.out") });
     const stacks = app.node.findAll().filter(TerraformStack.isStack);
     expect(stacks.length).toBeGreaterThan(1);
     expect(stacks.filter((stack) => !hasInertLiterals(stack)).map((stack) => stack.node.id)).toEqual([]);

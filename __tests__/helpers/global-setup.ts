@@ -8,7 +8,7 @@
  * and the one the first file that needs it deploys the example into (deployed-example.ts):
  * TEST_SHARED_DEPLOY.
  */
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ensureEmulatorHome } from "../../offline-terraform/emulator-home";
@@ -18,8 +18,15 @@ export const EMULATOR_TEMPLATE_VARIABLE = "TEST_EMULATOR_TEMPLATE";
 export const EXAMPLE_PARSE_CACHE_VARIABLE = "TEST_EXAMPLE_PARSE_CACHE";
 export const SHARED_DEPLOY_VARIABLE = "TEST_SHARED_DEPLOY";
 
+/** Set when the working tree had no cdktf.out before the run: the run must not leave one (global-teardown.ts). */
+export const NO_OUTPUT_BEFORE_VARIABLE = "TEST_NO_OUTPUT_BEFORE";
+
+/** The working tree's own output directory, which a test must never write (a test's app would otherwise default to it). */
+export const WORKING_TREE_OUTDIR = path.resolve(__dirname, "..", "..", "cdktf.out");
+
 export default function globalSetup(): void {
   announceCheckers();
+  process.env[NO_OUTPUT_BEFORE_VARIABLE] = existsSync(WORKING_TREE_OUTDIR) ? "" : "1";
   const template = ensureEmulatorHome(mkdtempSync(path.join(tmpdir(), "offline-tf-template-")));
   process.env[EMULATOR_TEMPLATE_VARIABLE] = template.home;
   process.env[EXAMPLE_PARSE_CACHE_VARIABLE] = mkdtempSync(path.join(tmpdir(), "example-parse-cache-"));
