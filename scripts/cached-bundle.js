@@ -89,10 +89,6 @@ function statsOf(root, files) {
   );
 }
 
-function directoriesOf(inputs) {
-  return [...new Set(inputs.map((input) => path.dirname(input)))].sort();
-}
-
 function settingsDigest(root, entry, options) {
   const hash = crypto.createHash("sha256");
   hash.update(JSON.stringify({ entry, options, esbuild: require("esbuild/package.json").version }));
@@ -115,7 +111,7 @@ function digestInputs(root, inputs) {
 }
 
 function digestDirectories(root, inputs) {
-  const directories = directoriesOf(inputs);
+  const directories = [...new Set(inputs.map((input) => path.dirname(input)))].sort();
   return Object.fromEntries(directories.map((dir) => [dir, sha256(fs.readdirSync(path.join(root, dir)).sort().join("\n"))]));
 }
 
