@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { buildEmulatorHome, cliConfig, type EmulatorHome } from "../../offline-terraform/emulator-home";
 import { deployedStateDirectory } from "../../offline-terraform/runner/fake-cloud-files";
 import { runOffline, type Command, type StepReport } from "../../offline-terraform/runner/offline-run";
+import { stopProviderHosts } from "../../offline-terraform/runner/provider-hosts";
 import { terraformVersion } from "../../offline-terraform/runner/terraform-process";
 import type { SynthResult } from "./synth";
 
@@ -69,8 +70,9 @@ export function scriptEmulatorHome(dir: string): string {
   return dir;
 }
 
-/** Removes the emulator home and every scratch copy made from `synths`. */
+/** Stops this file's provider hosts; removes the emulator home and every scratch copy made from `synths`. */
 export function cleanUpTerraformRuns(synths: readonly (SynthResult | undefined)[]): void {
+  stopProviderHosts();
   if (emulator !== undefined) rmSync(emulator.home, { recursive: true, force: true });
   emulator = undefined;
   for (const synth of synths) if (synth !== undefined) rmSync(synth.root, { recursive: true, force: true });

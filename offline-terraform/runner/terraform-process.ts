@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { withProviderHost } from "./provider-hosts";
 
 export interface TerraformResult {
   readonly status: number;
@@ -7,10 +8,10 @@ export interface TerraformResult {
   readonly seconds: number;
 }
 
-/** Runs `terraform <args>` in `cwd`; never interactive, never coloured. */
+/** Runs `terraform <args>` in `cwd`; never interactive, never coloured; emulator runs reattach to a provider host. */
 export function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): TerraformResult {
   const started = process.hrtime.bigint();
-  const result = spawnSync("terraform", [...args], { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync("terraform", [...args], { cwd, env: withProviderHost(args, env), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
   if (result.error !== undefined) throw result.error;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr, seconds };

@@ -1,0 +1,61 @@
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import * as grpc from "@grpc/grpc-js";
+import type { ProviderSchema } from "../schema/types";
+import { loadPluginServices, PLUGIN_PROTOCOL_VERSION, providerServer, socketPath } from "./plugin-server";
+
+/** One provider's entry in Terraform's TF_REATTACH_PROVIDERS, keyed by its source address. */
+export interface ReattachEntry {
+  readonly Protocol: "grpc";
+  readonly ProtocolVersion: number;
+  readonly Pid: number;
+  /** Terraform neither stops nor kills a "test" provider: the host outlives each command. */
+  readonly Test: true;
+  readonly Addr: { readonly Network: "unix"; readonly String: string };
+}
+
+/**
+ * Every emulated provider in one long-lived process, which Terraform reattaches to
+ * (TF_REATTACH_PROVIDERS) instead of starting one provider process per provider per command.
+ * The same handlers serve the same fake cloud (`storeFile`, read and written on every call), so
+ * Terraform sees exactly what the processes it starts would answer.
+ *
+ * When every socket listens, the reattach map is written to `readyFile` (renamed into place).
+ * The host ends when its standard input closes, which happens when the process that started it
+ * ends, however it ends; or on SIGTERM.
+ */
+export function serveProviderHost(schemas: readonly ProviderSchema[], protoDir: string, storeFile: string, readyFile: string): void {
+  const services = loadPluginServices(protoDir);
+  const sockets: string[] = [];
+  const servers: grpc.Server[] = [];
+  const stop = () => {
+    for (const server of servers) server.forceShutdown();
+    for (const socket of sockets) rmSync(socket, { force: true });
+    process.exit(0);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.stdin.on("end", stop).on("error", stop).resume();
+
+  const entries: Record<string, ReattachEntry> = {};
+  let pending = schemas.length;
+  for (const schema of schemas) {
+    const socket = socketPath();
+    sockets.push(socket);
+    // Terraform never asks a "test" provider to shut down; a Shutdown from elsewhere is ignored.
+    const server = providerServer(services, schema, storeFile, () => undefined);
+    servers.push(server);
+    server.bindAsync(`unix://${socket}`, grpc.ServerCredentials.createInsecure(), (error) => {
+      if (error !== null) {
+        console.error(`offline provider host: cannot listen on ${socket}: ${error.message}`);
+        stop();
+        return;
+      }
+      entries[schema.source] = { Protocol: "grpc", ProtocolVersion: PLUGIN_PROTOCOL_VERSION, Pid: process.pid, Test: true, Addr: { Network: "unix", String: socket } };
+      pending -= 1;
+      if (pending === 0) {
+        writeFileSync(`${readyFile}.partial`, JSON.stringify(entries));
+        renameSync(`${readyFile}.partial`, readyFile);
+      }
+    });
+  }
+}

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
+import type { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+
+/**
+ * Terraform starts a provider process for every provider it talks to, several times per
+ * command (schemas, validation, plan, apply), and each start of the emulator costs Node's
+ * start-up and gRPC's: about two thirds of the CPU of an offline plan. Instead, every Terraform
+ * command that does not install providers reattaches (TF_REATTACH_PROVIDERS, Terraform's own
+ * mechanism for harnesses that run their providers themselves) to one long-lived process per
+ * emulator home and fake cloud, serving all four providers with the same handlers.
+ *
+ * `init` still installs the providers from the emulator's mirror and records their hashes in
+ * the lock file, and the later commands still check that lock against the installed packages;
+ * only the process that answers changes. OFFLINE_TF_REATTACH=0 turns this off: Terraform then
+ * starts the mirror's providers itself, as plain `terraform` does after `npm run tf:env`.
+ */
+
+/** Subcommands that install providers: they must read the mirror (a reattached provider is left out of the lock file). */
+const INSTALLING_SUBCOMMANDS: ReadonlySet<string> = new Set(["init", "get", "providers"]);
+/** Hosts kept running per process; the least recently used one is stopped beyond this. */
+const MAX_HOSTS = 3;
+const START_TIMEOUT_MS = 30_000;
+
+interface ProviderHost {
+  readonly child: ChildProcess;
+  readonly dir: string;
+  readonly reattach: string;
+  readonly sockets: readonly string[];
+}
+
+const hosts = new Map<string, ProviderHost>();
+let cleanupRegistered = false;
+
+/**
+ * `env` for `terraform <args>`, with TF_REATTACH_PROVIDERS naming a provider host when the run is
+ * an emulator run (OFFLINE_TF_HOME and OFFLINE_TF_STORE set) of a subcommand that uses providers.
+ */
+export function withProviderHost(args: readonly string[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const home = env.OFFLINE_TF_HOME;
+  const store = env.OFFLINE_TF_STORE;
+  if (home === undefined || home === "" || store === undefined || store === "") return env;
+  if (env.OFFLINE_TF_REATTACH === "0" || (env.TF_REATTACH_PROVIDERS ?? "") !== "") return env;
+  const subcommand = args.find((arg) => !arg.startsWith("-"));
+  if (subcommand === undefined || INSTALLING_SUBCOMMANDS.has(subcommand)) return env;
+  return { ...env, TF_REATTACH_PROVIDERS: providerHost(home, store, env).reattach };
+}
+
+/** The process ids of the provider hosts this process has running, oldest use first. */
+export function runningProviderHosts(): number[] {
+  return [...hosts.values()].filter(isServing).map((host) => host.child.pid as number);
+}
+
+/** Stops every provider host this process started (they also end when this process does). */
+export function stopProviderHosts(): void {
+  for (const key of [...hosts.keys()]) stopHost(key);
+}
+
+function providerHost(home: string, store: string, env: NodeJS.ProcessEnv): ProviderHost {
+  const bundle = path.join(home, "provider.js");
+  // A rebuilt bundle (another mtime) gets a new host: the old one runs the old code.
+  const key = JSON.stringify([path.resolve(home), path.resolve(store), statSync(bundle).mtimeMs]);
+  const current = hosts.get(key);
+  if (current !== undefined && isServing(current)) {
+    hosts.delete(key);
+    hosts.set(key, current);
+    return current;
+  }
+  if (current !== undefined) stopHost(key);
+  while (hosts.size >= MAX_HOSTS) stopHost(hosts.keys().next().value as string);
+  const host = startHost(bundle, path.resolve(store), env);
+  hosts.set(key, host);
+  return host;
+}
+
+function startHost(bundle: string, store: string, env: NodeJS.ProcessEnv): ProviderHost {
+  if (!cleanupRegistered) {
+    process.once("exit", stopProviderHosts);
+    cleanupRegistered = true;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "offline-tf-host-"));
+  const readyFile = path.join(dir, "reattach.json");
+  const logFile = path.join(dir, "host.log");
+  const log = openSync(logFile, "w");
+  // stdin is a pipe held only by this process: when it ends, however it ends, the host sees
+  // end-of-file and stops. unref() lets this process end without waiting for the host.
+  const child = spawn(process.execPath, [bundle, "--host", store, readyFile], { stdio: ["pipe", "ignore", log], env });
+  closeSync(log);
+  child.unref();
+  (child.stdin as Socket | null)?.unref();
+  child.stdin?.on("error", () => undefined);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!existsSync(readyFile)) {
+    const failed = child.pid === undefined || !isRunning(child.pid) ? "it exited" : Date.now() > deadline ? `it was not listening after ${START_TIMEOUT_MS / 1000} s` : undefined;
+    if (failed !== undefined) {
+      child.kill("SIGKILL");
+      const output = existsSync(logFile) ? readFileSync(logFile, "utf8").trim() : "";
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`offline Terraform: the provider host (${bundle} --host) did not start: ${failed}${output === "" ? "" : `:\n${output}`}`);
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+  }
+  const reattach = readFileSync(readyFile, "utf8");
+  const sockets = Object.values(JSON.parse(reattach) as Record<string, { Addr: { String: string } }>).map((entry) => entry.Addr.String);
+  return { child, dir, reattach, sockets };
+}
+
+function stopHost(key: string): void {
+  const host = hosts.get(key);
+  if (host === undefined) return;
+  hosts.delete(key);
+  host.child.kill("SIGTERM");
+  rmSync(host.dir, { recursive: true, force: true });
+}
+
+/** The host still runs and still listens (it removes its sockets when it stops). */
+function isServing(host: ProviderHost): boolean {
+  return host.child.pid !== undefined && isRunning(host.child.pid) && host.sockets.every((socket) => existsSync(socket));
+}
+
+/**
+ * Whether `pid` runs. A child that exited stays a zombie until this process's event loop reaps
+ * it, which a synchronous caller never lets happen, so on Linux /proc tells the difference.
+ */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" || existsSync("/proc/self/stat")) return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
