@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { bundleIfChanged } from "../scripts/cached-bundle";
@@ -99,6 +99,48 @@ describe("bundleIfChanged (the app runner's esbuild step)", () => {
     write("node_modules/greeting/index.js", 'exports.greeting = "hello 2";\n');
     expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: bundled })).toBe(true);
     expect(run()).toBe("hello 2");
+  });
+
+  it("rebuilds when a file appears that takes precedence over a directory import, or inside that directory", () => {
+    const { root, outfile, write, run } = project();
+    mkdirSync(path.join(root, "words"));
+    write("words/index.ts", 'export const word = "from the directory";\n');
+    write("entry.ts", 'import { word } from "./words";\nexport const result: string = word;\n');
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    write("words/index.tsx", 'export const word = "from index.tsx";\n');
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    expect(run()).toBe("from index.tsx");
+    write("words.ts", 'export const word = "from words.ts";\n');
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    expect(run()).toBe("from words.ts");
+  });
+
+  it("rebuilds when a node_modules directory appears beside a source (it could hold a package the bundle takes from elsewhere)", () => {
+    const { root, outfile } = project();
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });
+    mkdirSync(path.join(root, "node_modules"));
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+  });
+
+  it("keeps the bundle when only files no import could reach are added or removed", () => {
+    const { root, outfile, write } = project();
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });
+    write("README.md", "# notes\n");
+    mkdirSync(path.join(root, "docs"));
+    write("messages.ts", "export const other = 1;\n"); // a longer name, not message.<extension>
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(false);
+  });
+
+  it("reuses the bundle in a copy of the project that holds only the imported files (the copy's stat differs, the content does not)", () => {
+    const { root, outfile, write } = project();
+    write("README.md", "# notes\n");
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });
+    const copy = mkdtempSync(path.join(tmpdir(), "cached-bundle-copy-"));
+    for (const name of ["entry.ts", "message.ts", ".build"]) cpSync(path.join(root, name), path.join(copy, name), { recursive: true });
+    const copied = path.join(copy, ".build", "entry.js");
+    expect(bundleIfChanged({ root: copy, entry: "entry.ts", outfile: copied, options: OPTIONS })).toBe(false);
+    writeFileSync(path.join(copy, "message.ts"), 'export const message = "changed in the copy";\n');
+    expect(bundleIfChanged({ root: copy, entry: "entry.ts", outfile: copied, options: OPTIONS })).toBe(true);
   });
 
   it("leaves only the bundle and its stamp behind", () => {

@@ -1,9 +1,12 @@
 // Bundles a TypeScript entry with esbuild, skipping the build when nothing it depends on changed.
 // A build costs ~0.1 s of CPU plus an esbuild child process; checking the stamp costs ~2 ms.
 // The stamp beside the output records what the bundle was built from: the SHA-256 of every input
-// file esbuild read (its metafile), the file names in each input's directory (a new file can
-// change how an import resolves), tsconfig.json and package.json (esbuild reads both), the
-// esbuild version and the build options. Any difference rebuilds. Inputs inside node_modules (a
+// file esbuild read (its metafile), the names that could change how an import resolves (for
+// each import, the entries of its directory named like the imported file, with any extension;
+// in each input's directory and above, node_modules, package.json, tsconfig.json and
+// jsconfig.json), tsconfig.json and package.json (esbuild reads both), the esbuild version and
+// the build options. Any difference rebuilds. Only those names are compared, not whole
+// directory listings, so a copy of the project that holds only the app's files reuses the bundle. Inputs inside node_modules (a
 // bundle that includes its dependencies reads hundreds of them) are stamped by the package.json of
 // the package they belong to, whose version changes whenever npm installs other content; hashing
 // every file there would cost more than the build saves. Checking reads a file again only when
@@ -16,7 +19,7 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const STAMP_FORMAT = 3;
+const STAMP_FORMAT = 4;
 /** An input modified this close to the build start may not be in the bundle: leave it unstamped. */
 const MTIME_SLACK_MS = 2000;
 
@@ -49,7 +52,7 @@ function bundleIfChanged({ root, entry, outfile, options }) {
       format: STAMP_FORMAT,
       settings,
       inputs: digestInputs(root, inputs),
-      directories: digestDirectories(root, inputs),
+      resolution: digestResolution(root, resolutionNames(result.metafile.inputs)),
       stats: statsOf(root, inputs),
     };
     fs.writeFileSync(temporary, JSON.stringify(stamp));
@@ -70,9 +73,10 @@ function isFresh(root, stampFile, settings) {
   if (stamp.format !== STAMP_FORMAT || stamp.settings !== settings) return false;
   const inputs = Object.keys(stamp.inputs);
   try {
-    // Directory listings are always compared: a synth adds and removes its staging directory
-    // beside cdktf.out, so the project directory's own times change on every run.
-    if (!sameEntries(digestDirectories(root, inputs), stamp.directories)) return false;
+    // Names are always compared, not directory times: a synth adds and removes its staging
+    // directory beside cdktf.out, so the project directory's own times change on every run.
+    const names = Object.keys(stamp.resolution).map((key) => key.split("\0"));
+    if (!sameEntries(digestResolution(root, names), stamp.resolution)) return false;
     return sameEntries(statsOf(root, inputs), stamp.stats) || sameEntries(digestInputs(root, inputs), stamp.inputs);
   } catch {
     return false; // an input disappeared
@@ -110,9 +114,50 @@ function digestInputs(root, inputs) {
   return Object.fromEntries(inputs.map((input) => [input, sha256(fs.readFileSync(path.join(root, input)))]));
 }
 
-function digestDirectories(root, inputs) {
-  const directories = [...new Set(inputs.map((input) => path.dirname(input)))].sort();
-  return Object.fromEntries(directories.map((dir) => [dir, sha256(fs.readdirSync(path.join(root, dir)).sort().join("\n"))]));
+/** Files esbuild reads in every directory from a source file's up to the project root. */
+const PER_DIRECTORY_NAMES = ["node_modules", "package.json", "tsconfig.json", "jsconfig.json"];
+
+/**
+ * [directory, name] pairs whose entries decide how the project's own imports resolve: a new
+ * `message.tsx` beside `message.ts`, a `config.ts` beside `config/`, an `index.tsx` beside the
+ * `index.ts` a directory import found, a `node_modules` that shadows a package. Imports inside
+ * installed packages are left out: a package is stamped by its package.json.
+ */
+function resolutionNames(metafileInputs) {
+  const pairs = new Set();
+  const add = (dir, name) => pairs.add(`${dir}\0${name}`);
+  for (const [input, { imports }] of Object.entries(metafileInputs)) {
+    if (input.includes("node_modules/")) continue;
+    for (let dir = path.dirname(input); ; dir = path.dirname(dir)) {
+      for (const name of PER_DIRECTORY_NAMES) add(dir, name);
+      if (dir === ".") break;
+    }
+    for (const { path: resolved, original } of imports) {
+      if (original === undefined || !/^\.\.?(\/|$)/.test(original)) continue;
+      let dir = path.dirname(input);
+      for (const segment of original.split("/")) {
+        if (segment === "." || segment === "") continue;
+        if (segment !== "..") add(dir, segment);
+        dir = path.normalize(path.join(dir, segment));
+      }
+      // A directory import: which index file, or which "main" of its package.json, wins.
+      if (path.dirname(resolved) === dir) {
+        add(dir, "index");
+        add(dir, "package.json");
+      }
+    }
+  }
+  return [...pairs].sort().map((pair) => pair.split("\0"));
+}
+
+/** For each [directory, name]: the directory's entries called `name` or `name.<anything>`. */
+function digestResolution(root, pairs) {
+  const listings = new Map();
+  const listing = (dir) => {
+    if (!listings.has(dir)) listings.set(dir, fs.readdirSync(path.join(root, dir)).sort());
+    return listings.get(dir);
+  };
+  return Object.fromEntries(pairs.map(([dir, name]) => [`${dir}\0${name}`, sha256(listing(dir).filter((entry) => entry === name || entry.startsWith(`${name}.`)).join("\n"))]));
 }
 
 function sameEntries(actual, expected) {

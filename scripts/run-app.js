@@ -6,7 +6,7 @@
 "use strict";
 const path = require("node:path");
 const v8 = require("node:v8");
-const { bundleIfChanged } = require("./cached-bundle");
+const { ensureAppBundle } = require("./app-bundle");
 
 // The tfvars parser (@cdktf/hcl2json) is HashiCorp's Go HCL parser compiled to a 6.5 MB wasm
 // module. V8 compiles it with its baseline compiler (Liftoff), then recompiles it with TurboFan
@@ -20,28 +20,7 @@ v8.setFlagsFromString("--liftoff-only");
 const root = path.resolve(__dirname, "..");
 // The tfvars parse is memoized by file content there (config/parse-cache.ts).
 process.env.SYNTH_PARSE_CACHE_DIR = path.join(root, ".build", "parse-cache");
-const outfile = path.join(root, ".build", "main.js");
-const rebuilt = bundleIfChanged({
-  root,
-  entry: "main.ts",
-  outfile,
-  // Dependencies are bundled too: one file to compile instead of ~650 to resolve, stat and read
-  // (about a third of the process's CPU time; README, Performance). The two Go wasm parsers stay
-  // external: they load their .wasm files relative to their own directory.
-  options: {
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    external: ["@cdktf/hcl2json", "@cdktf/hcl-tools"],
-    alias: { archiver: "./scripts/lazy-archiver.js" },
-    // A third smaller bundle (2.8 MB instead of 4.1) keeps the peak about 10 MB lower. Names are
-    // kept, so an internal error's stack trace still names every function; the bundle is a local
-    // build artefact, never distributed, so license comments stay in node_modules.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: "none",
-  },
-});
+const { outfile, rebuilt } = ensureAppBundle(root);
 requireWithCodeCache(outfile, `${outfile}.code-cache`, rebuilt);
 
 /**

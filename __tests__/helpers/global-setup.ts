@@ -6,12 +6,15 @@
  * with its stamps (ensureEmulatorHome), so a full copy is current for the npm scripts too. Also makes
  * the directory exampleConfig() (synth.ts) keeps the example's parse in: TEST_EXAMPLE_PARSE_CACHE,
  * and the one the first file that needs it deploys the example into (deployed-example.ts):
- * TEST_SHARED_DEPLOY.
+ * TEST_SHARED_DEPLOY. And it brings the working tree's app bundle up to date, as `npm run synth`
+ * would: project copies (project-copy.ts) start with it instead of bundling again (about 0.6 s
+ * of CPU per copy).
  */
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ensureEmulatorHome } from "../../offline-terraform/emulator-home";
+import { ensureAppBundle } from "../../scripts/app-bundle";
 import announceCheckers from "./announce-checkers";
 
 export const EMULATOR_TEMPLATE_VARIABLE = "TEST_EMULATOR_TEMPLATE";
@@ -31,4 +34,5 @@ export default function globalSetup(): void {
   process.env[EMULATOR_TEMPLATE_VARIABLE] = template.home;
   process.env[EXAMPLE_PARSE_CACHE_VARIABLE] = mkdtempSync(path.join(tmpdir(), "example-parse-cache-"));
   process.env[SHARED_DEPLOY_VARIABLE] = mkdtempSync(path.join(tmpdir(), "shared-deploy-"));
+  ensureAppBundle(path.resolve(__dirname, "..", ".."));
 }

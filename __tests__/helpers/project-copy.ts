@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, symlinkSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "./synth";
@@ -8,12 +8,26 @@ import { REPO_ROOT } from "./synth";
 const APP_FILES = ["cdktf.json", "main.ts", "package.json", "tsconfig.json", "config", "constructs", "stacks", "cloud-init", "scripts"];
 
 /**
+ * The working tree's bundles and their stamps (.build/*.js, *.stamp.json; not the code or parse
+ * caches, which a copy writes itself). The stamp decides, in the copy, whether a bundle still
+ * matches the copy's sources: if it does, the copy skips a build, else it builds as a clone would.
+ */
+const BUILT_BUNDLE = /\.js$|\.js\.stamp\.json$/;
+
+/**
  * A throwaway copy of the project (node_modules linked), to run the app or the cdktf CLI
  * exactly as a user would without touching the working tree's cdktf.out or state.
  */
 export function copyProject(options: { withExample?: boolean } = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), "project-copy-"));
   for (const name of APP_FILES) cpSync(path.join(REPO_ROOT, name), path.join(dir, name), { recursive: true });
+  const built = path.join(REPO_ROOT, ".build");
+  if (existsSync(built)) {
+    mkdirSync(path.join(dir, ".build"));
+    for (const entry of readdirSync(built, { withFileTypes: true })) {
+      if (entry.isFile() && BUILT_BUNDLE.test(entry.name)) copyFileSync(path.join(built, entry.name), path.join(dir, ".build", entry.name));
+    }
+  }
   if (options.withExample ?? true) cpSync(path.join(REPO_ROOT, "terraform.tfvars.example"), path.join(dir, "terraform.tfvars.example"));
   symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;

@@ -21,6 +21,7 @@ const protoDir = path.join(__dirname, "proto");
 const readSchema = (file: string) => JSON.parse(readFileSync(path.join(schemasDir, file), "utf8")) as ProviderSchema;
 
 if (process.argv[2] === "--host") {
+  process.title = "offline-tf-provider-host";
   const [store, readyFile] = process.argv.slice(3);
   if (store === undefined || readyFile === undefined) {
     console.error("offline provider host: usage: provider.js --host <fake-cloud store> <ready file>");
