@@ -5,6 +5,9 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-esbuild-transform.js" },
   moduleFileExtensions: ["ts", "js", "json"],
+  // As in the app's bundle (scripts/app-bundle.js): cdktf's archiver, which only zips archive
+  // assets this app never makes, loads on first use. It was half of cdktf's load, in every file.
+  moduleNameMapper: { "^archiver$": "<rootDir>/scripts/lazy-archiver.js" },
   testTimeout: 60000,
   // One worker per core, not jest's default of cores - 1: most files spend their time waiting for
   // child processes (terraform, the app, the checkers). On 2 cores the suite took 297-327 s with
@@ -15,5 +18,7 @@ module.exports = {
   // Prints which optional checkers (terraform, shellcheck, wg, ...) are present and what they enable,
   // and builds the offline Terraform emulator home that each test file copies (helpers/terraform.ts).
   globalSetup: "<rootDir>/__tests__/helpers/global-setup.ts",
+  // cdktf's token stack captures skip source-map-support (see the file); errors keep it.
+  setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/plain-stack-traces.ts"],
   globalTeardown: "<rootDir>/__tests__/helpers/global-teardown.ts",
 };
