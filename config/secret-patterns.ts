@@ -69,25 +69,34 @@ export const HIGH_ENTROPY_MIN_LENGTH = 32;
 export const HIGH_ENTROPY_MIN_BITS = 4.2;
 
 /**
- * The same runs as candidateRunsOf, found by V8's regex engine. The look-behind makes a match
- * start only where a run starts: `/[A-Za-z0-9+/_=-]{32,}/g` alone restarts at every character of
- * every shorter run, and synthesized text is mostly such runs.
- */
-const CANDIDATE_RUN = new RegExp(String.raw`(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{${HIGH_ENTROPY_MIN_LENGTH},}`, "g");
-
-/**
- * Below this length the regex is faster: the loop below runs unoptimised in a process's first
- * calls, about six times slower than the regex over the example's output. Over long texts (the
- * final scan at hundreds of hosts) V8 optimises the loop early, and it is then faster.
- */
-const LOOP_FROM_LENGTH = 256 * 1024;
-
-/**
  * The maximal runs of `[A-Za-z0-9+/_=-]` at least HIGH_ENTROPY_MIN_LENGTH long, between `from`
- * and `to`, read in one pass.
+ * and `to`: what `/[A-Za-z0-9+/_=-]{32,}/g` finds, without its cost (it restarts at every
+ * character of every shorter run, and synthesized text is mostly such runs). Two readers give
+ * the same runs: the regex below, whose look-behind only lets a match start where a run starts,
+ * and a loop over the characters. The loop runs unoptimised in a process's first calls, about six
+ * times slower than the regex over the example's whole output; once V8 has optimised it (a few
+ * hundred kilobytes in) it is about a fifth faster. So the regex reads until a process has read
+ * LOOP_AFTER_CHARACTERS with it, and the loop reads the rest: a long text, and nearly everything
+ * at hundreds of hosts.
  */
 function candidateRunsOf(text: string, from = 0, to = text.length): string[] {
-  if (to - from < LOOP_FROM_LENGTH) return (from === 0 && to === text.length ? text : text.slice(from, to)).match(CANDIDATE_RUN) ?? [];
+  if (readByRegex + to - from >= LOOP_AFTER_CHARACTERS) return runsByLoop(text, from, to);
+  readByRegex += to - from;
+  return runsByRegex(text, from, to);
+}
+
+const LOOP_AFTER_CHARACTERS = 512 * 1024;
+let readByRegex = 0;
+
+const CANDIDATE_RUN = new RegExp(String.raw`(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{${HIGH_ENTROPY_MIN_LENGTH},}`, "g");
+
+/** candidateRunsOf by V8's regex engine. */
+export function runsByRegex(text: string, from = 0, to = text.length): string[] {
+  return (from === 0 && to === text.length ? text : text.slice(from, to)).match(CANDIDATE_RUN) ?? [];
+}
+
+/** candidateRunsOf by one loop over the characters. */
+export function runsByLoop(text: string, from = 0, to = text.length): string[] {
   const runs: string[] = [];
   let start = -1;
   for (let index = from; index <= to; index += 1) {
