@@ -122,6 +122,67 @@ describe("bundleIfChanged (the app runner's esbuild step)", () => {
     expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
   });
 
+  it("rebuilds when a file appears that an import written with .js would now resolve to (esbuild tries .ts first)", () => {
+    const { root, outfile, write, run } = project();
+    write("message.tsx", 'export const message = "from message.tsx";\n');
+    rmSync(path.join(root, "message.ts"));
+    write("entry.ts", 'import { message } from "./message.js";\nexport const result: string = message;\n');
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });
+    expect(run()).toBe("from message.tsx");
+    write("message.ts", 'export const message = "from message.ts";\n');
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    expect(run()).toBe("from message.ts");
+  });
+
+  it("rebuilds when a source directory gains any file, or its package.json points elsewhere", () => {
+    const { root, outfile, write, run } = project();
+    mkdirSync(path.join(root, "lib"));
+    write("lib/package.json", '{ "main": "first" }\n');
+    write("lib/first.ts", 'export const word = "first";\n');
+    write("lib/second.ts", 'export const word = "second";\n');
+    write("entry.ts", 'import { word } from "./lib";\nexport const result: string = word;\n');
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });
+    expect(run()).toBe("first");
+    write("lib/notes.txt", "anything\n");
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    write("lib/package.json", '{ "main": "second" }\n');
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    expect(run()).toBe("second");
+  });
+
+  it("rebuilds when a file appears that an optional require of a missing file would now find", () => {
+    const { root, outfile, write, run } = project();
+    write("entry.ts", 'let extra = "absent";\ntry { extra = require("./overrides").extra; } catch {}\nexport const result: string = extra;\n');
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });
+    expect(run()).toBe("absent");
+    write("overrides.ts", 'export const extra = "present";\n');
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    expect(run()).toBe("present");
+  });
+
+  it("compares the whole project root when tsconfig.json lets a package name resolve to a project file (baseUrl)", () => {
+    const { root, outfile, write, run } = project();
+    mkdirSync(path.join(root, "node_modules", "greeting"), { recursive: true });
+    write("node_modules/greeting/package.json", '{ "name": "greeting", "version": "1.0.0", "main": "index.js" }\n');
+    write("node_modules/greeting/index.js", 'exports.greeting = "from the package";\n');
+    write("tsconfig.json", '{ "compilerOptions": { "baseUrl": "." } }\n');
+    write("entry.ts", 'import { greeting } from "greeting";\nexport const result: string = greeting;\n');
+    const bundled = { platform: "node", target: "node20", format: "cjs" } as const;
+    bundleIfChanged({ root, entry: "entry.ts", outfile, options: bundled });
+    expect(run()).toBe("from the package");
+    write("greeting.ts", 'export const greeting = "from the project root";\n');
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: bundled })).toBe(true);
+    expect(run()).toBe("from the project root");
+  });
+
+  it("stamps an import through a directory that does not exist (./gone/../message)", () => {
+    const { root, outfile, write, run } = project();
+    write("entry.ts", 'import { message } from "./gone/../message";\nexport const result: string = message;\n');
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(true);
+    expect(run()).toBe("first");
+    expect(bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS })).toBe(false);
+  });
+
   it("keeps the bundle when only files no import could reach are added or removed", () => {
     const { root, outfile, write } = project();
     bundleIfChanged({ root, entry: "entry.ts", outfile, options: OPTIONS });

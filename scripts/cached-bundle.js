@@ -1,15 +1,12 @@
 // Bundles a TypeScript entry with esbuild, skipping the build when nothing it depends on changed.
 // A build costs ~0.1 s of CPU plus an esbuild child process; checking the stamp costs ~2 ms.
 // The stamp beside the output records what the bundle was built from: the SHA-256 of every input
-// file esbuild read (its metafile), the names that could change how an import resolves (for
-// each import, the entries of its directory named like the imported file, with any extension;
-// in each input's directory and above, node_modules, package.json, tsconfig.json and
-// jsconfig.json), tsconfig.json and package.json (esbuild reads both), the esbuild version and
-// the build options. Any difference rebuilds. Only those names are compared, not whole
-// directory listings, so a copy of the project that holds only the app's files reuses the bundle. Inputs inside node_modules (a
-// bundle that includes its dependencies reads hundreds of them) are stamped by the package.json of
-// the package they belong to, whose version changes whenever npm installs other content; hashing
-// every file there would cost more than the build saves. Checking reads a file again only when
+// file esbuild read (its metafile), the directory entries that could change how an import
+// resolves (see resolutionNames), tsconfig.json and package.json (esbuild reads both), the
+// esbuild version and the build options. Any difference rebuilds. Inputs inside node_modules (a
+// bundle that includes its dependencies reads hundreds of them) are stamped by the package.json
+// of the package they belong to, whose version changes whenever npm installs other content;
+// hashing every file there would cost more than the build saves. Checking reads a file again only when
 // its size, modification or change time or inode differ from the stamp (git's index does the
 // same): copying an older file back with its old date still changes its change time, which no
 // tool can set. Plain JS so it runs before any
@@ -52,7 +49,7 @@ function bundleIfChanged({ root, entry, outfile, options }) {
       format: STAMP_FORMAT,
       settings,
       inputs: digestInputs(root, inputs),
-      resolution: digestResolution(root, resolutionNames(result.metafile.inputs)),
+      resolution: digestResolution(root, resolutionNames(result.metafile.inputs, rootResolvesBareImports(root))),
       stats: statsOf(root, inputs),
     };
     fs.writeFileSync(temporary, JSON.stringify(stamp));
@@ -116,30 +113,48 @@ function digestInputs(root, inputs) {
 
 /** Files esbuild reads in every directory from a source file's up to the project root. */
 const PER_DIRECTORY_NAMES = ["node_modules", "package.json", "tsconfig.json", "jsconfig.json"];
+/** Of those, the ones whose content (not only presence) changes resolution; the root's are in the settings digest. */
+const CONTENT_NAMES = new Set(["package.json", "tsconfig.json", "jsconfig.json"]);
+/** The name that stands for a directory's whole listing. */
+const EVERY_ENTRY = "*";
 
 /**
- * [directory, name] pairs whose entries decide how the project's own imports resolve: a new
- * `message.tsx` beside `message.ts`, a `config.ts` beside `config/`, an `index.tsx` beside the
- * `index.ts` a directory import found, a `node_modules` that shadows a package. Imports inside
- * installed packages are left out: a package is stamped by its package.json.
+ * [directory, name] pairs whose entries decide how the project's own imports resolve. Every
+ * directory holding a project source is compared whole (EVERY_ENTRY), as before: a new file
+ * anywhere in it may change a resolution. The project root is the exception, compared by name
+ * only, because a copy of the project holds only the app's files and the working tree holds much
+ * more (tests, docs, output): for each import, the entries named like each segment it walks and
+ * like the file it resolved to (`./x.js` may resolve to `x.ts`); `index` and `package.json` of a
+ * directory import; node_modules and the configuration files esbuild reads on the way up.
+ * Imports inside installed packages are left out: a package is stamped by its package.json.
  */
-function resolutionNames(metafileInputs) {
+function resolutionNames(metafileInputs, compareRootWhole) {
   const pairs = new Set();
-  const add = (dir, name) => pairs.add(`${dir}\0${name}`);
+  const add = (dir, name) => pairs.add(`${dir}\0${dir === "." && !compareRootWhole ? name : EVERY_ENTRY}`);
   for (const [input, { imports }] of Object.entries(metafileInputs)) {
     if (input.includes("node_modules/")) continue;
     for (let dir = path.dirname(input); ; dir = path.dirname(dir)) {
-      for (const name of PER_DIRECTORY_NAMES) add(dir, name);
+      for (const name of PER_DIRECTORY_NAMES) pairs.add(`${dir}\0${name}`);
       if (dir === ".") break;
     }
+    if (path.dirname(input) !== "." || compareRootWhole) add(path.dirname(input), EVERY_ENTRY);
     for (const { path: resolved, original } of imports) {
-      if (original === undefined || !/^\.\.?(\/|$)/.test(original)) continue;
+      // An import esbuild left external (an optional require of a missing file) has no `original`.
+      const written = original ?? resolved;
+      if (!/^\.\.?(\/|$)/.test(written)) continue;
       let dir = path.dirname(input);
-      for (const segment of original.split("/")) {
+      for (const segment of written.split("/")) {
         if (segment === "." || segment === "") continue;
+        if (segment.includes("*")) {
+          // A require with a template: esbuild bundles every matching file below `dir`.
+          pairs.add(`${dir}\0${EVERY_ENTRY}`);
+          break;
+        }
         if (segment !== "..") add(dir, segment);
         dir = path.normalize(path.join(dir, segment));
       }
+      if (resolved.startsWith("..") || path.isAbsolute(resolved) || original === undefined) continue;
+      add(path.dirname(resolved), path.basename(resolved).split(".")[0]);
       // A directory import: which index file, or which "main" of its package.json, wins.
       if (path.dirname(resolved) === dir) {
         add(dir, "index");
@@ -150,14 +165,41 @@ function resolutionNames(metafileInputs) {
   return [...pairs].sort().map((pair) => pair.split("\0"));
 }
 
-/** For each [directory, name]: the directory's entries called `name` or `name.<anything>`. */
+/**
+ * Whether tsconfig.json may make a package name resolve to a project file (`baseUrl`, `paths`,
+ * or an `extends` that could set them): then any new file at the root may shadow a package, and
+ * the root is compared whole.
+ */
+function rootResolvesBareImports(root) {
+  return /"(baseUrl|paths|extends)"\s*:/.test(String(readIfExists(path.join(root, "tsconfig.json"))));
+}
+
+/**
+ * For each [directory, name]: the directory's entries called `name` or `name.<anything>` (all of
+ * them for EVERY_ENTRY), and the content of a package.json, tsconfig.json or jsconfig.json among
+ * them below the root. A directory that does not exist (`./gone/../x` resolves without it) lists nothing.
+ */
 function digestResolution(root, pairs) {
   const listings = new Map();
   const listing = (dir) => {
-    if (!listings.has(dir)) listings.set(dir, fs.readdirSync(path.join(root, dir)).sort());
+    if (!listings.has(dir)) {
+      let entries;
+      try {
+        entries = fs.readdirSync(path.join(root, dir)).sort();
+      } catch (error) {
+        if (error.code !== "ENOENT" && error.code !== "ENOTDIR") throw error;
+        entries = [];
+      }
+      listings.set(dir, entries);
+    }
     return listings.get(dir);
   };
-  return Object.fromEntries(pairs.map(([dir, name]) => [`${dir}\0${name}`, sha256(listing(dir).filter((entry) => entry === name || entry.startsWith(`${name}.`)).join("\n"))]));
+  const digestOf = (dir, name) => {
+    const entries = listing(dir).filter((entry) => name === EVERY_ENTRY || entry === name || entry.startsWith(`${name}.`));
+    const contents = dir === "." ? [] : entries.filter((entry) => CONTENT_NAMES.has(entry)).map((entry) => sha256(readIfExists(path.join(root, dir, entry))));
+    return sha256([...entries, ...contents].join("\n"));
+  };
+  return Object.fromEntries(pairs.map(([dir, name]) => [`${dir}\0${name}`, digestOf(dir, name)]));
 }
 
 function sameEntries(actual, expected) {
