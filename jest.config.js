@@ -18,7 +18,8 @@ module.exports = {
   // Prints which optional checkers (terraform, shellcheck, wg, ...) are present and what they enable,
   // and builds the offline Terraform emulator home that each test file copies (helpers/terraform.ts).
   globalSetup: "<rootDir>/__tests__/helpers/global-setup.ts",
-  // cdktf's token stack captures skip source-map-support (see the file); errors keep it.
-  setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/plain-stack-traces.ts"],
+  // cdktf's token stack captures skip source-map-support (see the file); errors keep it. Each
+  // file's offline Terraform provider hosts stop when the file ends.
+  setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/plain-stack-traces.ts", "<rootDir>/__tests__/helpers/stop-provider-hosts.ts"],
   globalTeardown: "<rootDir>/__tests__/helpers/global-teardown.ts",
 };

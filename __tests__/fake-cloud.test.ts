@@ -116,8 +116,9 @@ describeWithTerraform("plain terraform in any directory, against the fake cloud 
   const dir = path.join(scratch, "ops", "rehearsal");
   const store = path.join(scratch, "ops", "cloud.json");
   let env: NodeJS.ProcessEnv;
+  // Plain terraform starts the mirror's providers itself: no provider host, as in an ops shell.
   const run = (...args: string[]) => {
-    const result = terraform([`-chdir=${dir}`, ...args, "-no-color"], scratch, env);
+    const result = terraform([`-chdir=${dir}`, ...args, "-no-color"], scratch, { ...env, OFFLINE_TF_REATTACH: "0" });
     return { status: result.status, output: result.stdout + result.stderr };
   };
   const stateOf = (type: string): Record<string, unknown> | undefined =>
@@ -219,8 +220,9 @@ describeWithTerraform("Cloudflare objects created outside Terraform, adopted wit
   const account = "01a7362d577a6c3019a474fd6f485823";
   let env: NodeJS.ProcessEnv;
   let ids: { record: string; tunnel: string; config: string };
+  // Plain terraform starts the mirror's providers itself: no provider host, as in an ops shell.
   const run = (...args: string[]) => {
-    const result = terraform([`-chdir=${dir}`, ...args, "-no-color"], scratch, env);
+    const result = terraform([`-chdir=${dir}`, ...args, "-no-color"], scratch, { ...env, OFFLINE_TF_REATTACH: "0" });
     return { status: result.status, output: result.stdout + result.stderr };
   };
 

@@ -13,7 +13,7 @@ import { serveProviderHost } from "./provider-host";
  * be, and the schema comes from `<home>/schemas/<type>.json`, so the wrapper (and Terraform's
  * lock hash) never changes.
  *
- * `--host <store> <ready-file>`: every provider in one long-lived process that Terraform
+ * `--host <store> <run dir>`: every provider in one long-lived process that Terraform
  * reattaches to (see offline-terraform/runner/provider-hosts.ts).
  */
 const schemasDir = path.join(__dirname, "schemas");
@@ -22,13 +22,13 @@ const readSchema = (file: string) => JSON.parse(readFileSync(path.join(schemasDi
 
 if (process.argv[2] === "--host") {
   process.title = "offline-tf-provider-host";
-  const [store, readyFile] = process.argv.slice(3);
-  if (store === undefined || readyFile === undefined) {
-    console.error("offline provider host: usage: provider.js --host <fake-cloud store> <ready file>");
+  const [store, runDir] = process.argv.slice(3);
+  if (store === undefined || runDir === undefined) {
+    console.error("offline provider host: usage: provider.js --host <fake-cloud store> <run directory>");
     process.exit(1);
   }
   const schemas = readdirSync(schemasDir).filter((file) => file.endsWith(".json")).sort().map(readSchema);
-  serveProviderHost(schemas, protoDir, path.resolve(store), readyFile);
+  serveProviderHost(schemas, protoDir, path.resolve(store), runDir);
 } else {
   const executable = path.basename(process.argv[2] ?? "");
   const type = /^terraform-provider-([a-z0-9-]+)_v/.exec(executable)?.[1];

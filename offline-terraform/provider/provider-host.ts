@@ -1,4 +1,5 @@
 import { renameSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import type { ProviderSchema } from "../schema/types";
 import { loadPluginServices, PLUGIN_PROTOCOL_VERSION, providerServer, socketPath } from "./plugin-server";
@@ -19,21 +20,27 @@ export interface ReattachEntry {
  * The same handlers serve the same fake cloud (`storeFile`, read and written on every call), so
  * Terraform sees exactly what the processes it starts would answer.
  *
- * When every socket listens, the reattach map is written to `readyFile` (renamed into place).
- * The host ends when its standard input closes, which happens when the process that started it
- * ends, however it ends; or on SIGTERM.
+ * When every socket listens, the reattach map is written to `<runDir>/reattach.json` (renamed
+ * into place). The host ends when its standard input closes, which happens when the process that
+ * started it ends, however it ends; or on SIGTERM. It then removes its sockets and `runDir`.
+ * Like a provider Terraform starts, it ignores ^C: Terraform forwards the interrupt and stops
+ * gracefully, which needs the provider to keep answering.
  */
-export function serveProviderHost(schemas: readonly ProviderSchema[], protoDir: string, storeFile: string, readyFile: string): void {
+export function serveProviderHost(schemas: readonly ProviderSchema[], protoDir: string, storeFile: string, runDir: string): void {
   const services = loadPluginServices(protoDir);
+  const readyFile = path.join(runDir, "reattach.json");
   const sockets: string[] = [];
   const servers: grpc.Server[] = [];
+  process.on("exit", () => {
+    for (const socket of sockets) rmSync(socket, { force: true });
+    rmSync(runDir, { recursive: true, force: true });
+  });
   const stop = () => {
     for (const server of servers) server.forceShutdown();
-    for (const socket of sockets) rmSync(socket, { force: true });
     process.exit(0);
   };
   process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  process.on("SIGINT", () => undefined);
   process.stdin.on("end", stop).on("error", stop).resume();
 
   const entries: Record<string, ReattachEntry> = {};

@@ -11,7 +11,7 @@ export interface TerraformResult {
 /** Runs `terraform <args>` in `cwd`; never interactive, never coloured; emulator runs reattach to a provider host. */
 export function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): TerraformResult {
   const started = process.hrtime.bigint();
-  const result = spawnSync("terraform", [...args], { cwd, env: withProviderHost(args, env), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync("terraform", [...args], { cwd, env: withProviderHost(args, cwd, env), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
   if (result.error !== undefined) throw result.error;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr, seconds };
