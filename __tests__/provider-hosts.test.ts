@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
@@ -125,6 +125,17 @@ describeWithTerraform("provider hosts: one emulator process per fake cloud, reat
     }
     // The same home and fake cloud: the same host.
     expect(reattachOf(withProviderHost(["apply"], initialisedDirectory("all"), hostEnvironment("serve")))).toEqual(entries);
+  });
+
+  it("a real host that fails before it listens is reported with what it printed (its log outlives it)", () => {
+    const home = path.join(scratch, "home-with-a-broken-schema");
+    cpSync(testEmulator().home, home, { recursive: true });
+    writeFileSync(path.join(home, "schemas", "zz-broken.json"), "{ not json");
+    const brokenSchema = { ...hostEnvironment("broken-schema"), OFFLINE_TF_HOME: home };
+    expect(() => withProviderHost(["plan"], initialisedDirectory("all"), brokenSchema)).toThrow(/did not start: it exited:\n[\s\S]*JSON/);
+    // Its sockets go in a temporary directory that does not exist: it cannot listen.
+    const noSocketDir = { ...hostEnvironment("no-socket-dir"), TMPDIR: path.join(scratch, "absent") };
+    expect(() => withProviderHost(["plan"], initialisedDirectory("all"), noSocketDir)).toThrow(/did not start: it exited:\n[\s\S]*offline provider host: cannot listen on /);
   });
 
   it("reattaches only the providers init installed in the working directory (-chdir included)", () => {

@@ -22,7 +22,8 @@ export interface ReattachEntry {
  *
  * When every socket listens, the reattach map is written to `<runDir>/reattach.json` (renamed
  * into place). The host ends when its standard input closes, which happens when the process that
- * started it ends, however it ends; or on SIGTERM. It then removes its sockets and `runDir`.
+ * started it ends, however it ends; or on SIGTERM. It then removes its sockets and `runDir`
+ * (which also holds its log: when it fails to start, the starting process reads and removes it).
  * Like a provider Terraform starts, it ignores ^C: Terraform forwards the interrupt and stops
  * gracefully, which needs the provider to keep answering.
  */
@@ -31,9 +32,11 @@ export function serveProviderHost(schemas: readonly ProviderSchema[], protoDir: 
   const readyFile = path.join(runDir, "reattach.json");
   const sockets: string[] = [];
   const servers: grpc.Server[] = [];
+  let ready = false;
   process.on("exit", () => {
     for (const socket of sockets) rmSync(socket, { force: true });
-    rmSync(runDir, { recursive: true, force: true });
+    // Before it was ready, the process that started it reads the log there, then removes it.
+    if (ready) rmSync(runDir, { recursive: true, force: true });
   });
   const stop = () => {
     for (const server of servers) server.forceShutdown();
@@ -62,6 +65,7 @@ export function serveProviderHost(schemas: readonly ProviderSchema[], protoDir: 
       if (pending === 0) {
         writeFileSync(`${readyFile}.partial`, JSON.stringify(entries));
         renameSync(`${readyFile}.partial`, readyFile);
+        ready = true;
       }
     });
   }
