@@ -1,6 +1,8 @@
+import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { measure } from "./measure";
-import type { ScalingRunReport, ScalingSubject } from "./scaling-main";
+import { countOutput } from "./output-counts";
+import type { ScalingChildReport, ScalingRunReport, ScalingSubject } from "./scaling-main";
 import { summarize, type Summary } from "./stats";
 
 export interface ScalingPoint {
@@ -21,7 +23,9 @@ export interface ScalingPlan {
 
 /**
  * Runs the scaling child (`.build/bench/scaling-main.js`, built by run.js) for each size in its own
- * process, so each size's peak memory is its own, with the app runner's V8 flag.
+ * process, so each size's peak memory is its own, with the V8 flags the app runs with
+ * (`--max-semi-space-size=2` from package.json, `--liftoff-only` from run-app.js). The output is
+ * counted here, after the child has ended.
  */
 export async function measureScaling(root: string, plan: ScalingPlan, log: (line: string) => void): Promise<ScalingPoint[]> {
   const script = path.join(root, ".build", "bench", "scaling-main.js");
@@ -29,10 +33,16 @@ export async function measureScaling(root: string, plan: ScalingPlan, log: (line
   for (const hosts of plan.sizes) {
     const runs = [];
     for (let repetition = 0; repetition < plan.repetitions(hosts); repetition++) {
-      const result = await measure(process.execPath, ["--liftoff-only", script, String(hosts), plan.meshStyle, root], { cwd: root, env: process.env });
+      const result = await measure(process.execPath, ["--liftoff-only", "--max-semi-space-size=2", script, String(hosts), plan.meshStyle, root], { cwd: root, env: process.env });
       if (result.exitCode !== 0) throw new Error(`scaling run with ${hosts} hosts failed:\n${result.outputTail}`);
       const lastLine = result.outputTail.trim().split("\n").pop() ?? "";
-      runs.push({ result, report: JSON.parse(lastLine) as ScalingRunReport });
+      const { outdir, ...child } = JSON.parse(lastLine) as ScalingChildReport;
+      try {
+        const report: ScalingRunReport = { ...child, ...countOutput(outdir) };
+        runs.push({ result, report });
+      } finally {
+        rmSync(path.dirname(outdir), { recursive: true, force: true });
+      }
     }
     const first = runs[0];
     if (first === undefined) continue;
