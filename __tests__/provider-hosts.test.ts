@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { terraformEnvironment } from "../offline-terraform/emulator-home";
-import { runningProviderHosts, stopProviderHosts, withProviderHost } from "../offline-terraform/runner/provider-hosts";
+import { isRunning, runningProviderHosts, stopProviderHosts, withProviderHost } from "../offline-terraform/runner/provider-hosts";
+import { sleepSync } from "../offline-terraform/sleep-sync";
 import { placeholderVariables, type StepReport } from "../offline-terraform/runner/offline-run";
 import { terraform } from "../offline-terraform/runner/terraform-process";
 import { exampleConfig, REPO_ROOT, synthApp, type SynthResult } from "./helpers/synth";
@@ -24,14 +25,6 @@ function reattachOf(env: NodeJS.ProcessEnv): Record<string, ReattachEntry> {
   return JSON.parse(text) as Record<string, ReattachEntry>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
 const ALL_SOURCES = ["registry.terraform.io/cloudflare/cloudflare", "registry.terraform.io/digitalocean/digitalocean", "registry.terraform.io/hashicorp/local", "registry.terraform.io/hashicorp/null"];
 
 /** A working directory as `terraform init` leaves it: a lock file and these providers installed. */
@@ -48,7 +41,7 @@ function eventually(done: () => boolean): boolean {
   const deadline = Date.now() + 10_000;
   while (!done()) {
     if (Date.now() > deadline) return false;
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    sleepSync(20);
   }
   return true;
 }
@@ -201,7 +194,7 @@ describeWithTerraform("provider hosts: one emulator process per fake cloud, reat
     expect(runningProviderHosts()).toHaveLength(3);
     expect(runningProviderHosts()).toContain(first);
     stopProviderHosts();
-    expect(eventually(() => !isAlive(first))).toBe(true);
+    expect(eventually(() => !isRunning(first))).toBe(true);
   });
 
   /** Runs `code` in a node child that has the caller side of the hosts as `hosts`; returns the reattach entries it printed. */
@@ -213,7 +206,7 @@ describeWithTerraform("provider hosts: one emulator process per fake cloud, reat
     const child = spawnSync(process.execPath, ["-e", script], { env, encoding: "utf8", timeout: 30_000 });
     return { status: child.status, signal: child.signal, entries: Object.values(JSON.parse(child.stdout) as Record<string, ReattachEntry>) };
   };
-  const hostGone = (entries: readonly ReattachEntry[]) => eventually(() => entries.every((entry) => !isAlive(entry.Pid) && !existsSync(entry.Addr.String)));
+  const hostGone = (entries: readonly ReattachEntry[]) => eventually(() => entries.every((entry) => !isRunning(entry.Pid) && !existsSync(entry.Addr.String)));
 
   it("a host never keeps the process that started it from ending, and ends with it, its sockets removed", () => {
     const ended = inChild("ended.json", "");

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { newObjectId } from "./provider/object-ids";
+import { sleepSync } from "./sleep-sync";
 
 /**
  * The fake cloud: every object the emulated providers created, and every object a test created
@@ -134,7 +135,7 @@ function acquire(lock: string): void {
       continue;
     }
     if (Date.now() - started > LOCK_TIMEOUT_MS) throw new Error(`${lock}: still locked after ${LOCK_TIMEOUT_MS / 1000} s (remove it if no Terraform run is active)`);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    sleepSync(5);
   }
 }
 

@@ -4,7 +4,6 @@ import * as path from "node:path";
 import { buildEmulatorHome, cliConfig, type EmulatorHome } from "../../offline-terraform/emulator-home";
 import { deployedStateDirectory } from "../../offline-terraform/runner/fake-cloud-files";
 import { runOffline, type Command, type StepReport } from "../../offline-terraform/runner/offline-run";
-import { stopProviderHosts } from "../../offline-terraform/runner/provider-hosts";
 import { terraformVersion } from "../../offline-terraform/runner/terraform-process";
 import type { SynthResult } from "./synth";
 
@@ -70,9 +69,8 @@ export function scriptEmulatorHome(dir: string): string {
   return dir;
 }
 
-/** Stops this file's provider hosts; removes the emulator home and every scratch copy made from `synths`. */
+/** Removes the emulator home and every scratch copy made from `synths` (the file's provider hosts stop in stop-provider-hosts.ts). */
 export function cleanUpTerraformRuns(synths: readonly (SynthResult | undefined)[]): void {
-  stopProviderHosts();
   if (emulator !== undefined) rmSync(emulator.home, { recursive: true, force: true });
   emulator = undefined;
   for (const synth of synths) if (synth !== undefined) rmSync(synth.root, { recursive: true, force: true });

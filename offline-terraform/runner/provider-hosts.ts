@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { sleepSync } from "../sleep-sync";
 
 /**
  * Terraform starts a provider process for every provider it talks to, several times per
@@ -147,7 +148,7 @@ function startHost(bundle: string, store: string, env: NodeJS.ProcessEnv): Provi
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`offline Terraform: the provider host (${bundle} --host) did not start: ${failed}${output === "" ? "" : `:\n${output}`}`);
     }
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    sleepSync(5);
   }
   const entries = JSON.parse(readFileSync(readyFile, "utf8")) as Record<string, { Addr: { String: string } }>;
   return { child, dir, entries, sockets: Object.values(entries).map((entry) => entry.Addr.String) };
@@ -175,7 +176,7 @@ function isServing(host: ProviderHost): boolean {
  * it, which a synchronous caller never lets happen, so on Linux /proc tells the difference
  * (elsewhere a zombie counts as running, and a dead host is only noticed by its missing sockets).
  */
-function isRunning(pid: number): boolean {
+export function isRunning(pid: number): boolean {
   try {
     return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch (error) {
